@@ -1,0 +1,46 @@
+"""Fixtures shared by every app's tests."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from ml import predictor
+
+
+@pytest.fixture(scope="session")
+def trained_store(tmp_path_factory) -> Path:
+    """An artifact store holding one model trained on the bundled dataset."""
+    from ml.artifacts import save_artifact
+    from ml.dataset import load_dataset
+    from ml.training import train
+
+    store = tmp_path_factory.mktemp("artifacts")
+    dataset = load_dataset(settings.ML_DEFAULT_DATASET)
+    manifest = save_artifact(train(dataset), dataset, store)
+    store.joinpath("VERSION").write_text(manifest["version"])
+    return store
+
+
+@pytest.fixture
+def artifact_dir(settings, trained_store, tmp_path) -> Path:
+    """A private copy of the trained store, set as ML_ARTIFACT_DIR for one test."""
+    import shutil
+
+    store = tmp_path / "artifacts"
+    shutil.copytree(trained_store, store)
+    settings.ML_ARTIFACT_DIR = store
+    return store
+
+
+@pytest.fixture
+def active_model(db, artifact_dir):
+    """The bundled-data model, registered and active, with a fresh predictor cache."""
+    from ml.registry import model_version_activate, model_version_register
+
+    version = (artifact_dir / "VERSION").read_text()
+    model_version_register(folder=artifact_dir / version, trained_by="tests")
+    row = model_version_activate(version=version)
+    predictor.clear_cache()
+    yield row
+    predictor.clear_cache()

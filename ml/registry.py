@@ -1,0 +1,65 @@
+"""Register artifacts in the ModelVersion table and choose the active one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+
+from ml.artifacts import MODEL_FILE, check_compatible, read_manifest, read_verified
+from ml.exceptions import ModelUnavailable
+from ml.models import ModelVersion
+
+
+def relative_to_store(folder: Path) -> str:
+    """Artifact path relative to ML_ARTIFACT_DIR when inside it, else absolute."""
+    folder, store = Path(folder).resolve(), Path(settings.ML_ARTIFACT_DIR).resolve()
+    target = folder / MODEL_FILE
+    return str(target.relative_to(store)) if folder.is_relative_to(store) else str(target)
+
+
+def model_version_register(*, folder: Path, trained_by: str = "") -> ModelVersion:
+    """Register the artifact in `folder` (verified); the same artifact twice is one row."""
+    manifest = read_manifest(folder)
+    version, _ = ModelVersion.objects.get_or_create(
+        sha256=manifest["sha256"],
+        defaults={
+            "version": manifest["version"],
+            "artifact_path": relative_to_store(folder),
+            "classes": manifest["classes"],
+            "feature_schema": manifest["features"],
+            "metrics": manifest["metrics"],
+            "manifest": manifest,
+            "trained_by": trained_by,
+            "created_at": datetime.fromisoformat(manifest["created_at"]),
+        },
+    )
+    return version
+
+
+def model_version_activate(*, version: str) -> ModelVersion:
+    """Verify and activate a registered version; failures raise ModelUnavailable."""
+    try:
+        model_version = ModelVersion.objects.get(version=version)
+    except ObjectDoesNotExist:
+        known = ", ".join(ModelVersion.objects.values_list("version", flat=True)[:10])
+        raise ModelUnavailable(
+            f"No registered model version {version!r}; known: {known or 'none'}."
+        ) from None
+    check_compatible(model_version.manifest.get("libraries", {}))
+    read_verified(model_version.path, model_version.sha256)
+    model_version.activate()
+    return model_version
+
+
+def active_version() -> ModelVersion:
+    """The active version, or ModelUnavailable saying how to get one."""
+    found = ModelVersion.objects.filter(is_active=True).first()
+    if found is None:
+        raise ModelUnavailable(
+            "No active model. Train one with `python manage.py train_model --activate` "
+            "or activate a registered one with `python manage.py activate_model VERSION`."
+        )
+    return found
