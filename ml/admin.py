@@ -15,8 +15,17 @@ class ModelVersionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("activate",)
     readonly_fields = (
-        "version", "is_active", "activated_at", "artifact_path", "sha256", "classes",
-        "feature_schema", "metrics", "manifest", "trained_by", "created_at",
+        "version",
+        "is_active",
+        "activated_at",
+        "artifact_path",
+        "sha256",
+        "classes",
+        "feature_schema",
+        "metrics",
+        "manifest",
+        "trained_by",
+        "created_at",
         "registered_at",
     )
 
@@ -27,16 +36,18 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.action(description="Activate the selected version", permissions=["change"])
     def activate(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one version to activate.",
-                              messages.ERROR)
+            self.message_user(
+                request, "Select exactly one version to activate.", messages.ERROR
+            )
             return
         try:
             version = model_version_activate(version=queryset.get().version)
         except ModelUnavailable as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
-        self.message_user(request, f"Model {version.version} is now active.",
-                          messages.SUCCESS)
+        self.message_user(
+            request, f"Model {version.version} is now active.", messages.SUCCESS
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

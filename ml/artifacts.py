@@ -27,8 +27,11 @@ MODEL_FILE, MANIFEST_FILE = "model.joblib", "manifest.json"
 
 def library_versions() -> dict[str, str]:
     """Versions that must match between training and serving."""
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-            "joblib": joblib.__version__}
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+    }
 
 
 def feature_schema(dataset: Dataset) -> list[dict]:
@@ -41,15 +44,17 @@ def feature_schema(dataset: Dataset) -> list[dict]:
         else:
             values = [r.as_row()[index] for r in dataset.records]
             low, high = F.RANGES[name]
-            entry |= {"kind": "integer" if name in F.INTEGER else "number",
-                      "allowed_range": [low, high],
-                      "observed_range": [min(values), max(values)]}
+            entry |= {
+                "kind": "integer" if name in F.INTEGER else "number",
+                "allowed_range": [low, high],
+                "observed_range": [min(values), max(values)],
+            }
         schema.append(entry)
     return schema
 
 
 def save_artifact(result: TrainingResult, dataset: Dataset, directory: Path) -> dict:
-    """Write model.joblib and manifest.json into a new version folder; return the manifest."""
+    """Write a new version folder (model.joblib, manifest.json); return the manifest."""
     buffer = io.BytesIO()
     joblib.dump(result.pipeline, buffer, compress=3)
     blob = buffer.getvalue()
@@ -65,7 +70,7 @@ def save_artifact(result: TrainingResult, dataset: Dataset, directory: Path) -> 
         "features": feature_schema(dataset),
         "target": F.TARGET,
         "classes": [str(c) for c in result.pipeline.classes_],
-        "estimator": "sklearn.pipeline.Pipeline(ColumnTransformer, DecisionTreeClassifier)",
+        "estimator": "Pipeline(ColumnTransformer, DecisionTreeClassifier)",
         "hyperparameters": result.hyperparameters,
         "metrics": result.metrics,
         "libraries": library_versions(),
@@ -82,7 +87,9 @@ def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads((Path(folder) / MANIFEST_FILE).read_text())
     except (OSError, ValueError) as exc:
-        raise ModelUnavailable(f"Cannot read the manifest in {folder}: {exc}.") from None
+        raise ModelUnavailable(
+            f"Cannot read the manifest in {folder}: {exc}."
+        ) from None
     read_verified(Path(folder) / manifest["artifact"], manifest["sha256"])
     return manifest
 
@@ -94,7 +101,8 @@ def read_verified(path: Path, sha256: str) -> bytes:
         blob = Path(path).read_bytes()
     except OSError as exc:
         raise ModelUnavailable(
-            f"Model artifact {path} cannot be read ({exc.strerror}); restore it or {fix}."
+            f"Model artifact {path} cannot be read ({exc.strerror}); "
+            f"restore it or {fix}."
         ) from None
     if hashlib.sha256(blob).hexdigest() != sha256:
         raise ModelUnavailable(
@@ -122,4 +130,6 @@ def load_pipeline(path: Path, sha256: str, libraries: dict):
     try:
         return joblib.load(io.BytesIO(blob))
     except Exception as exc:  # a verified file that still fails to unpickle
-        raise ModelUnavailable(f"Model artifact {path} could not be loaded: {exc}.") from exc
+        raise ModelUnavailable(
+            f"Model artifact {path} could not be loaded: {exc}."
+        ) from exc

@@ -48,7 +48,9 @@ class PredictionResult(NamedTuple):
 class CompiledTree:
     """Tree arrays and encoders as Python lists, plus per-leaf answers and paths."""
 
-    def __init__(self, pipeline, observed: dict[str, tuple[float, float]], version: str):
+    def __init__(
+        self, pipeline, observed: dict[str, tuple[float, float]], version: str
+    ):
         encode, tree = pipeline.named_steps["encode"], pipeline.named_steps["tree"]
         self.version, self.estimator = version, tree
         self.columns: list[str] = []  # model column -> feature name
@@ -61,14 +63,21 @@ class CompiledTree:
                 for name, cats in zip(names, transformer.categories_, strict=True):
                     self.codes[name] = {str(c): float(i) for i, c in enumerate(cats)}
         self.take = [F.FEATURES.index(name) for name in self.columns]
-        self.encoders = [(i, self.codes.get(name)) for name, i in zip(self.columns, self.take)]
+        self.encoders = [
+            (i, self.codes.get(name))
+            for name, i in zip(self.columns, self.take, strict=True)
+        ]
         t = tree.tree_
         self.left, self.right = t.children_left.tolist(), t.children_right.tolist()
         self.feature, self.threshold = t.feature.tolist(), t.threshold.tolist()
         self.classes = [str(c) for c in tree.classes_]
-        self.plans = {leaf: self.plan(leaf, t.value[leaf][0])
-                      for leaf in np.flatnonzero(t.children_left == -1).tolist()}
-        self.warn_ranges = [(F.FEATURES.index(n), n, lo, hi) for n, (lo, hi) in observed.items()]
+        self.plans = {
+            leaf: self.plan(leaf, t.value[leaf][0])
+            for leaf in np.flatnonzero(t.children_left == -1).tolist()
+        }
+        self.warn_ranges = [
+            (F.FEATURES.index(n), n, lo, hi) for n, (lo, hi) in observed.items()
+        ]
 
     def plan(self, leaf: int, counts) -> tuple:
         """A leaf's drug, probabilities and the explained steps on its path."""
@@ -80,7 +89,9 @@ class CompiledTree:
             if name in self.codes:  # one "BP = LOW" however often BP is split
                 if name not in seen:
                     seen.add(name)
-                    steps.append((index, {v: f"{name} = {v}" for v in self.codes[name]}))
+                    steps.append(
+                        (index, {v: f"{name} = {v}" for v in self.codes[name]})
+                    )
                 continue
             shown = round(thr, 2)
             text = f" {'<=' if went_left else '>'} {shown:g}"
@@ -101,12 +112,20 @@ class CompiledTree:
 
     def encode(self, row: tuple) -> list[float]:
         """A row in FEATURES order as the model's float inputs."""
-        return [float(row[i]) if codes is None else codes[row[i]] for i, codes in self.encoders]
+        return [
+            float(row[i]) if codes is None else codes[row[i]]
+            for i, codes in self.encoders
+        ]
 
     def leaf_of(self, row: tuple) -> int:
         """Walk the tree with float32 inputs, as scikit-learn compares them."""
         x = array("f", self.encode(row))
-        left, right, feature, threshold = self.left, self.right, self.feature, self.threshold
+        left, right, feature, threshold = (
+            self.left,
+            self.right,
+            self.feature,
+            self.threshold,
+        )
         node = 0
         while left[node] != -1:
             node = left[node] if x[feature[node]] <= threshold[node] else right[node]
@@ -129,13 +148,19 @@ class CompiledTree:
         boundary = None
         if near is not None:
             name, shown, value, thr = near
-            boundary = Boundary(name, shown, value, round(abs(value - thr), 3), best < 1.0)
+            boundary = Boundary(
+                name, shown, value, round(abs(value - thr), 3), best < 1.0
+            )
         warnings = ()
         for i, name, lo, hi in self.warn_ranges:
             if not lo <= row[i] <= hi:
-                warnings += (f"{name} {row[i]} is outside the training data's range "
-                             f"({lo:g} to {hi:g}): the suggestion is an extrapolation.",)
-        return PredictionResult(drug, probs, self.version, tuple(reasons), boundary, warnings)
+                warnings += (
+                    f"{name} {row[i]} is outside the training data's range "
+                    f"({lo:g} to {hi:g}): the suggestion is an extrapolation.",
+                )
+        return PredictionResult(
+            drug, probs, self.version, tuple(reasons), boundary, warnings
+        )
 
     def predict_one(self, record: F.PatientRecord) -> PredictionResult:
         """Explained answer for one record, without numpy or pandas."""

@@ -32,7 +32,9 @@ def load_dataset(path: str | Path) -> Dataset:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DatasetError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+        raise DatasetError(
+            str(path), [f"cannot read the file: {exc.strerror}"]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -40,7 +42,9 @@ def load_dataset(path: str | Path) -> Dataset:
     records, labels, problems = parse_rows(text)
     if problems:
         raise DatasetError(str(path), problems)
-    return Dataset(str(path), tuple(records), tuple(labels), hashlib.sha256(raw).hexdigest())
+    return Dataset(
+        str(path), tuple(records), tuple(labels), hashlib.sha256(raw).hexdigest()
+    )
 
 
 def parse_rows(text: str) -> tuple[list, list, list[str]]:
@@ -50,7 +54,11 @@ def parse_rows(text: str) -> tuple[list, list, list[str]]:
     missing = [c for c in (*F.FEATURES, F.TARGET) if c not in columns]
     if missing:
         found = ", ".join(columns) or "nothing"
-        return [], [], [f"line 1: missing column(s) {', '.join(missing)} (found {found})"]
+        return (
+            [],
+            [],
+            [f"line 1: missing column(s) {', '.join(missing)} (found {found})"],
+        )
     reader.fieldnames = columns
     records, labels, problems = [], [], []
     spellings: dict[str, str] = {}

@@ -35,6 +35,15 @@ BOUNDARY_TOLERANCE: dict[str, float] = {AGE: 2.0, NA_TO_K: 0.5}
 #: The five drugs, spelled as in the public drug200 file.
 LABELS: tuple[str, ...] = ("DrugY", "drugA", "drugB", "drugC", "drugX")
 
+#: JSON and form field name of each feature (the PatientRecord attribute names).
+FIELD_NAMES: dict[str, str] = {
+    AGE: "age",
+    SEX: "sex",
+    BP: "bp",
+    CHOLESTEROL: "cholesterol",
+    NA_TO_K: "na_to_k",
+}
+
 DESCRIPTIONS: dict[str, str] = {
     AGE: "Patient age in whole years.",
     SEX: "Patient sex.",

@@ -22,7 +22,9 @@ class ModelVersion(models.Model):
     metrics = models.JSONField(default=dict)
     manifest = models.JSONField(default=dict)
     trained_by = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, db_index=True
+    )
     registered_at = models.DateTimeField(default=timezone.now, editable=False)
     is_active = models.BooleanField(default=False)
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -54,9 +54,12 @@ def clear_cache() -> None:
 
 
 def get_predictor() -> Predictor:
-    """The active model, loaded and verified; raise ModelUnavailable if none is usable."""
+    """The active model, loaded and verified, or ModelUnavailable."""
     predictor, checked = _current
-    if predictor is not None and time.monotonic() - checked < settings.ML_MODEL_REFRESH_SECONDS:
+    if (
+        predictor is not None
+        and time.monotonic() - checked < settings.ML_MODEL_REFRESH_SECONDS
+    ):
         return predictor
     with _lock:
         _current[0] = None
@@ -97,12 +100,22 @@ def load(row, stamp: tuple) -> Predictor:
     from ml.artifacts import load_pipeline  # imports scikit-learn: only when loading
 
     pipeline = load_pipeline(row.path, row.sha256, row.manifest.get("libraries", {}))
-    observed = {f["name"]: tuple(f["observed_range"]) for f in row.feature_schema
-                if "observed_range" in f}
+    observed = {
+        f["name"]: tuple(f["observed_range"])
+        for f in row.feature_schema
+        if "observed_range" in f
+    }
     tree = CompiledTree(pipeline, observed, row.version)
     check_agreement(pipeline, tree)
-    return Predictor(row.id, row.version, tuple(tree.classes), row.feature_schema,
-                     row.metrics, tree, stamp)
+    return Predictor(
+        row.id,
+        row.version,
+        tuple(tree.classes),
+        row.feature_schema,
+        row.metrics,
+        tree,
+        stamp,
+    )
 
 
 def check_agreement(pipeline, tree: CompiledTree, samples: int = 300) -> None:

@@ -17,13 +17,15 @@ def relative_to_store(folder: Path) -> str:
     """Artifact path relative to ML_ARTIFACT_DIR when inside it, else absolute."""
     folder, store = Path(folder).resolve(), Path(settings.ML_ARTIFACT_DIR).resolve()
     target = folder / MODEL_FILE
-    return str(target.relative_to(store)) if folder.is_relative_to(store) else str(target)
+    return (
+        str(target.relative_to(store)) if folder.is_relative_to(store) else str(target)
+    )
 
 
 def model_version_register(*, folder: Path, trained_by: str = "") -> ModelVersion:
-    """Register the artifact in `folder` (verified); the same artifact twice is one row."""
+    """Register a verified artifact folder; the same artifact twice is one row."""
     manifest = read_manifest(folder)
-    version, _ = ModelVersion.objects.get_or_create(
+    version, created = ModelVersion.objects.get_or_create(
         sha256=manifest["sha256"],
         defaults={
             "version": manifest["version"],
@@ -36,6 +38,9 @@ def model_version_register(*, folder: Path, trained_by: str = "") -> ModelVersio
             "created_at": datetime.fromisoformat(manifest["created_at"]),
         },
     )
+    if not created and not version.path.exists():  # re-saved after the file was lost
+        version.artifact_path = relative_to_store(folder)
+        version.save(update_fields=["artifact_path"])
     return version
 
 
@@ -59,7 +64,8 @@ def active_version() -> ModelVersion:
     found = ModelVersion.objects.filter(is_active=True).first()
     if found is None:
         raise ModelUnavailable(
-            "No active model. Train one with `python manage.py train_model --activate` "
-            "or activate a registered one with `python manage.py activate_model VERSION`."
+            "No active model. Train one with `python manage.py train_model "
+            "--activate` or activate a registered one with `python manage.py "
+            "activate_model VERSION`."
         )
     return found

@@ -36,9 +36,13 @@ def build_pipeline(random_state: int = TREE_SEED) -> Pipeline:
     """Ordinal-encode the categories (fixed vocabulary) and fit a decision tree."""
     encode = ColumnTransformer(
         [
-            ("categories", OrdinalEncoder(categories=[
-                list(F.CATEGORIES[name]) for name in F.CATEGORICAL
-            ]), list(F.CATEGORICAL)),
+            (
+                "categories",
+                OrdinalEncoder(
+                    categories=[list(F.CATEGORIES[name]) for name in F.CATEGORICAL]
+                ),
+                list(F.CATEGORICAL),
+            ),
             ("numbers", "passthrough", list(F.NUMERIC)),
         ]
     )
@@ -51,8 +55,9 @@ def to_frame(records) -> pd.DataFrame:
     return pd.DataFrame([r.as_row() for r in records], columns=list(F.FEATURES))
 
 
-def train(dataset: Dataset, *, random_state: int = TREE_SEED, cv_seed: int = CV_SEED
-          ) -> TrainingResult:
+def train(
+    dataset: Dataset, *, random_state: int = TREE_SEED, cv_seed: int = CV_SEED
+) -> TrainingResult:
     """Cross-validate (stratified, shuffled, seeded), then fit on every row."""
     X, y = to_frame(dataset.records), np.asarray(dataset.labels)
     check_class_sizes(dataset, y)
@@ -61,7 +66,10 @@ def train(dataset: Dataset, *, random_state: int = TREE_SEED, cv_seed: int = CV_
     pipeline.fit(X, y)
     metrics["training_accuracy"] = float((pipeline.predict(X) == y).mean())
     tree = pipeline.named_steps["tree"]
-    metrics["tree"] = {"depth": int(tree.get_depth()), "leaves": int(tree.get_n_leaves())}
+    metrics["tree"] = {
+        "depth": int(tree.get_depth()),
+        "leaves": int(tree.get_n_leaves()),
+    }
     params = {k: v for k, v in tree.get_params().items() if is_plain(v)}
     return TrainingResult(pipeline, metrics, params)
 
@@ -69,17 +77,24 @@ def train(dataset: Dataset, *, random_state: int = TREE_SEED, cv_seed: int = CV_
 def check_class_sizes(dataset: Dataset, y: np.ndarray) -> None:
     """Stratified k-fold needs at least k rows of every class."""
     labels, counts = np.unique(y, return_counts=True)
-    small = [f"{lab} has {n} row(s)" for lab, n in zip(labels, counts, strict=True)
-             if n < CV_FOLDS]
+    small = [
+        f"{lab} has {n} row(s)"
+        for lab, n in zip(labels, counts, strict=True)
+        if n < CV_FOLDS
+    ]
     if small:
-        raise DatasetError(dataset.path, [
-            f"every drug needs at least {CV_FOLDS} rows for {CV_FOLDS}-fold "
-            f"cross-validation: {', '.join(small)}"
-        ])
+        raise DatasetError(
+            dataset.path,
+            [
+                f"every drug needs at least {CV_FOLDS} rows for {CV_FOLDS}-fold "
+                f"cross-validation: {', '.join(small)}"
+            ],
+        )
 
 
-def cross_validate(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
-                   ) -> dict:
+def cross_validate(
+    pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
+) -> dict:
     """Fold accuracies and out-of-fold precision/recall/confusion matrix."""
     folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=seed)
     scores, oof = [], np.empty_like(y)
@@ -88,8 +103,9 @@ def cross_validate(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
         oof[test_idx] = model.predict(X.iloc[test_idx])
         scores.append(float((oof[test_idx] == y[test_idx]).mean()))
     labels = sorted(set(y))
-    report = classification_report(y, oof, labels=labels, output_dict=True,
-                                   zero_division=0)
+    report = classification_report(
+        y, oof, labels=labels, output_dict=True, zero_division=0
+    )
     return {
         "cv": {
             "scheme": f"stratified {CV_FOLDS}-fold, shuffled, seed {seed}",
@@ -97,8 +113,9 @@ def cross_validate(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
             "mean": float(np.mean(scores)),
             "std": float(np.std(scores)),
         },
-        "per_class": {lab: {k: float(v) for k, v in report[lab].items()}
-                      for lab in labels},
+        "per_class": {
+            lab: {k: float(v) for k, v in report[lab].items()} for lab in labels
+        },
         "confusion_matrix": {
             "labels": labels,
             "matrix": confusion_matrix(y, oof, labels=labels).tolist(),
@@ -115,7 +132,8 @@ def format_report(metrics: dict) -> str:
     cv = metrics["cv"]
     folds = ", ".join(f"{s:.3f}" for s in cv["folds"])
     lines = [
-        f"Cross-validated accuracy: {cv['mean']:.4f} ± {cv['std']:.4f} ({cv['scheme']})",
+        f"Cross-validated accuracy: {cv['mean']:.4f} ± {cv['std']:.4f} "
+        f"({cv['scheme']})",
         f"  fold scores: {folds}",
         f"Training accuracy: {metrics['training_accuracy']:.4f}; tree depth "
         f"{metrics['tree']['depth']}, {metrics['tree']['leaves']} leaves",
@@ -123,11 +141,16 @@ def format_report(metrics: dict) -> str:
         f"{'drug':<8} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
     ]
     for label, row in metrics["per_class"].items():
-        lines.append(f"{label:<8} {row['precision']:>9.3f} {row['recall']:>7.3f} "
-                     f"{row['f1-score']:>6.3f} {int(row['support']):>8}")
+        lines.append(
+            f"{label:<8} {row['precision']:>9.3f} {row['recall']:>7.3f} "
+            f"{row['f1-score']:>6.3f} {int(row['support']):>8}"
+        )
     cm = metrics["confusion_matrix"]
-    lines += ["", "Confusion matrix (rows: true, columns: predicted, out-of-fold):",
-              " " * 9 + "".join(f"{lab:>7}" for lab in cm["labels"])]
+    lines += [
+        "",
+        "Confusion matrix (rows: true, columns: predicted, out-of-fold):",
+        " " * 9 + "".join(f"{lab:>7}" for lab in cm["labels"]),
+    ]
     for label, row in zip(cm["labels"], cm["matrix"], strict=True):
         lines.append(f"{label:<9}" + "".join(f"{n:>7}" for n in row))
     return "\n".join(lines)

@@ -1,1 +1,136 @@
-from rest_framework.views import exception_handler  # noqa: F401
+"""The JSON API (/api/v1/) and the tutorial's GET /drug. Views stay thin."""
+
+from rest_framework import exceptions, generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ml import ModelUnavailable
+from ml import features as F
+from predictions.filters import PredictionFilter
+from predictions.models import Channel
+from predictions.notices import INTENDED_USE
+from predictions.permissions import CanPredict
+from predictions.selectors import prediction_list
+from predictions.serializers import PredictionSerializer, validate_patients
+from predictions.services import LogUnavailable, prediction_create, prediction_reject
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The prediction service is unavailable."
+    default_code = "service_unavailable"
+
+
+def exception_handler(exc, context):
+    """Map the ml and log errors to 503 with their message; add Retry-After."""
+    if isinstance(exc, ModelUnavailable | LogUnavailable):
+        code = (
+            "model_unavailable"
+            if isinstance(exc, ModelUnavailable)
+            else "log_unavailable"
+        )
+        exc = ServiceUnavailable(detail=str(exc), code=code)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == 503:
+        response["Retry-After"] = "5"
+    return response
+
+
+def reject(request, channel: Channel, data, exc: exceptions.APIException):
+    """Record a rejected request, then let DRF answer 400 with the field errors."""
+    prediction_reject(
+        data=data,
+        errors=exc.get_full_details(),
+        channel=channel,
+        user=request.user,
+        request_id=request.request_id,
+    )
+    raise exc
+
+
+class PredictionListCreateApi(generics.ListAPIView):
+    """POST: predict for one patient or a batch. GET: the log, newest first."""
+
+    serializer_class = PredictionSerializer
+    filterset_class = PredictionFilter
+
+    def get_permissions(self):
+        return (
+            [CanPredict()]
+            if self.request.method == "POST"
+            else super().get_permissions()
+        )
+
+    def get_queryset(self):
+        return prediction_list(user=self.request.user)
+
+    def post(self, request):
+        try:
+            data = request.data
+        except exceptions.ParseError as exc:
+            reject(request, Channel.API, None, exc)
+        try:
+            records, many = validate_patients(data)
+        except exceptions.ValidationError as exc:
+            reject(request, Channel.API, data, exc)
+        rows = prediction_create(
+            records=records,
+            channel=Channel.API,
+            user=request.user,
+            request_id=request.request_id,
+        )
+        body = [PredictionSerializer(row).data for row in rows]
+        return Response(body if many else body[0], status=status.HTTP_201_CREATED)
+
+
+class PredictionDetailApi(generics.RetrieveAPIView):
+    """One logged prediction (your own, or any for staff)."""
+
+    serializer_class = PredictionSerializer
+
+    def get_queryset(self):
+        return prediction_list(user=self.request.user)
+
+
+class ModelApi(APIView):
+    """The active model: version, features and allowed values, classes, metrics."""
+
+    permission_classes = [CanPredict]
+
+    def get(self, request):
+        from ml.predictor import get_predictor
+
+        predictor = get_predictor()
+        observed = {
+            f["name"]: f.get("observed_range") for f in predictor.feature_schema
+        }
+        features = [
+            feature_description(name, observed.get(name)) for name in F.FEATURES
+        ]
+        return Response(
+            {
+                "version": predictor.version,
+                "features": features,
+                "classes": list(predictor.classes),
+                "metrics": predictor.metrics,
+                "intended_use": INTENDED_USE,
+            }
+        )
+
+
+def feature_description(name: str, observed) -> dict:
+    """A feature as validation sees it (ml.features), with the training data's range."""
+    entry = {
+        "name": name,
+        "field": F.FIELD_NAMES[name],
+        "description": F.DESCRIPTIONS[name],
+    }
+    if name in F.CATEGORIES:
+        return entry | {"kind": "category", "allowed": list(F.CATEGORIES[name])}
+    kind = "integer" if name in F.INTEGER else "number"
+    return entry | {
+        "kind": kind,
+        "allowed_range": list(F.RANGES[name]),
+        "observed_range": observed,
+    }

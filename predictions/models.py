@@ -21,14 +21,24 @@ class Outcome(models.TextChoices):
 class Prediction(models.Model):
     """An append-only audit row, in the manner of Django admin's LogEntry."""
 
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, db_index=True
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    outcome = models.CharField(max_length=8, choices=Outcome.choices,
-                               default=Outcome.ANSWERED)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="predictions")
+    outcome = models.CharField(
+        max_length=8, choices=Outcome.choices, default=Outcome.ANSWERED
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predictions",
+    )
     request_id = models.CharField(max_length=64, db_index=True)
-    item_index = models.PositiveIntegerField(default=0, help_text="Position in a batch.")
+    item_index = models.PositiveIntegerField(
+        default=0, help_text="Position in a batch."
+    )
     # What was asked (typed columns; empty for a rejected request).
     age = models.PositiveSmallIntegerField(null=True)
     sex = models.CharField(max_length=8, blank=True)
@@ -38,11 +48,15 @@ class Prediction(models.Model):
     # What was answered.
     drug = models.CharField(max_length=16, blank=True, db_index=True)
     probabilities = models.JSONField(default=dict)
-    model_version = models.ForeignKey(ModelVersion, null=True, on_delete=models.PROTECT,
-                                      related_name="predictions")
+    model_version = models.ForeignKey(
+        ModelVersion, null=True, on_delete=models.PROTECT, related_name="predictions"
+    )
     explanation = models.JSONField(default=list)
     warnings = models.JSONField(default=list)
     near_boundary = models.BooleanField(default=False)
+    boundary = models.JSONField(
+        null=True, blank=True, help_text="Closest numeric threshold on the path."
+    )
     latency_us = models.PositiveIntegerField(default=0, help_text="Model time, µs.")
     # Why a request was rejected.
     raw_input = models.JSONField(null=True, blank=True)

@@ -1,4 +1,20 @@
 from django.urls import path
 
+from predictions import apis, legacy, views
+
 app_name = "predictions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.prescription_form, name="form"),
+    path("drug", legacy.LegacyDrugApi.as_view(), name="legacy-drug"),
+    path(
+        "api/v1/predictions/",
+        apis.PredictionListCreateApi.as_view(),
+        name="api-predictions",
+    ),
+    path(
+        "api/v1/predictions/<int:pk>/",
+        apis.PredictionDetailApi.as_view(),
+        name="api-prediction",
+    ),
+    path("api/v1/model/", apis.ModelApi.as_view(), name="api-model"),
+]

@@ -16,4 +16,6 @@ class Command(BaseCommand):
         from ml.synthetic import generate_csv
 
         out.write_text(generate_csv(rows=rows, seed=seed))
-        self.stdout.write(self.style.SUCCESS(f"Wrote {rows} rows (seed {seed}) to {out}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Wrote {rows} rows (seed {seed}) to {out}.")
+        )

@@ -15,4 +15,6 @@ class Command(BaseCommand):
         for row in rows:
             mark = "* " if row.is_active else "  "
             acc = "-" if row.cv_accuracy is None else f"{row.cv_accuracy:.4f}"
-            self.stdout.write(f"{mark}{row.version:<28}{acc:>12}  {row.created_at:%Y-%m-%d %H:%M}")
+            self.stdout.write(
+                f"{mark}{row.version:<28}{acc:>12}  {row.created_at:%Y-%m-%d %H:%M}"
+            )

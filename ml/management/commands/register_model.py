@@ -6,7 +6,9 @@ from ml.exceptions import ModelUnavailable
 
 
 class Command(BaseCommand):
-    help = "Register an artifact folder (model.joblib + manifest.json) trained elsewhere."
+    help = (
+        "Register an artifact folder (model.joblib + manifest.json) trained elsewhere."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)

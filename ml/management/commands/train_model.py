@@ -9,16 +9,30 @@ from ml.exceptions import DatasetError, ModelUnavailable
 
 
 class Command(BaseCommand):
-    help = "Train, cross-validate and register a model version from a drug200-style CSV."
+    help = (
+        "Train, cross-validate and register a model version from a drug200-style CSV."
+    )
+    requires_system_checks: list = []  # ml.W001 is what this command fixes
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", default=str(settings.ML_DEFAULT_DATASET),
-                            help="CSV in the drug200 schema (default: the bundled one).")
-        parser.add_argument("--activate", action="store_true",
-                            help="Make the new version the one that serves predictions.")
-        parser.add_argument("--if-none-active", action="store_true",
-                            help="Do nothing when a usable model is already active.")
-        parser.add_argument("--seed", type=int, default=0, help="The tree's random_state.")
+        parser.add_argument(
+            "--data",
+            default=str(settings.ML_DEFAULT_DATASET),
+            help="CSV in the drug200 schema (default: the bundled one).",
+        )
+        parser.add_argument(
+            "--activate",
+            action="store_true",
+            help="Make the new version the one that serves predictions.",
+        )
+        parser.add_argument(
+            "--if-none-active",
+            action="store_true",
+            help="Do nothing when a usable model is already active.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=0, help="The tree's random_state."
+        )
 
     def handle(self, *args, data, activate, if_none_active, seed, **options):
         from ml.artifacts import save_artifact
@@ -40,8 +54,11 @@ class Command(BaseCommand):
         folder = Path(settings.ML_ARTIFACT_DIR) / manifest["version"]
         by = f"train_model by {getpass.getuser()}@{socket.gethostname()}"
         version = model_version_register(folder=folder, trained_by=by)
-        self.stdout.write(self.style.SUCCESS(
-            f"Registered model version {version.version} ({folder})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Registered model version {version.version} ({folder})."
+            )
+        )
         if activate:
             try:
                 model_version_activate(version=version.version)

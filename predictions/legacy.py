@@ -1,0 +1,45 @@
+"""The tutorial's ``GET /drug?Age=..&Sex=..&BP=..&Cholesterol=..&Na_to_K=..``.
+
+Answers ``{"recommended_drug": "DrugY"}`` exactly as the tutorial's Flask service
+did, so programs written against it keep working; the query parameters are the
+dataset's column names.
+"""
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ml import features as F
+from predictions.apis import reject
+from predictions.models import Channel
+from predictions.permissions import CanPredict
+from predictions.services import prediction_create
+
+
+def parse_query(params) -> F.PatientRecord:
+    """A record from the query string; a ValidationError names each bad parameter."""
+    try:
+        return F.record_from_mapping({name: params.get(name) for name in F.FEATURES})
+    except F.RecordError as exc:
+        raise exceptions.ValidationError(
+            {name: [message] for name, message in exc.errors.items()}
+        ) from None
+
+
+class LegacyDrugApi(APIView):
+    """Predict one drug from query parameters; the answer is logged (channel legacy)."""
+
+    permission_classes = [CanPredict]
+
+    def get(self, request):
+        try:
+            record = parse_query(request.query_params)
+        except exceptions.ValidationError as exc:
+            reject(request, Channel.LEGACY, dict(request.query_params.items()), exc)
+        (row,) = prediction_create(
+            records=[record],
+            channel=Channel.LEGACY,
+            user=request.user,
+            request_id=request.request_id,
+        )
+        return Response({"recommended_drug": row.drug})

@@ -1,0 +1,89 @@
+"""The only code that predicts and writes the prediction log.
+
+Every answer served by any channel is written in the same transaction that
+produces it: if the row cannot be written, no answer leaves the service.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+
+from django.db import DatabaseError, transaction
+
+from ml.features import PatientRecord
+from ml.models import ModelVersion
+from ml.predictor import get_predictor
+from predictions.models import Channel, Outcome, Prediction
+
+
+class LogUnavailable(RuntimeError):
+    """The prediction log cannot be written, so no prediction may be returned."""
+
+
+RAW_INPUT_LIMIT = 4000  # characters of a rejected request kept for the auditors
+
+
+def prediction_create(
+    *, records: Sequence[PatientRecord], channel: Channel, user, request_id: str
+) -> list[Prediction]:
+    """Predict for each record and log one row per answer, all or nothing."""
+    predictor = get_predictor()
+    started = time.perf_counter_ns()
+    results = predictor.predict(records)
+    latency = (time.perf_counter_ns() - started) // 1000 // max(len(records), 1)
+    user = user if user is not None and user.is_authenticated else None
+    model_version = ModelVersion(id=predictor.id, version=predictor.version)
+    rows = [
+        Prediction(
+            channel=channel,
+            user=user,
+            request_id=request_id,
+            item_index=index,
+            age=record.age,
+            sex=record.sex,
+            bp=record.bp,
+            cholesterol=record.cholesterol,
+            na_to_k=record.na_to_k,
+            drug=result.drug,
+            probabilities=result.probabilities,
+            model_version=model_version,
+            explanation=list(result.explanation),
+            warnings=list(result.warnings),
+            near_boundary=result.near_boundary,
+            boundary=result.boundary._asdict() if result.boundary else None,
+            latency_us=latency,
+        )
+        for index, (record, result) in enumerate(zip(records, results, strict=True))
+    ]
+    try:
+        with transaction.atomic():
+            Prediction.objects.bulk_create(rows)
+    except DatabaseError as exc:
+        raise LogUnavailable(
+            "The prediction could not be recorded in the audit log, so it was not "
+            "returned. Try again shortly."
+        ) from exc
+    return rows
+
+
+def prediction_reject(
+    *, data: object, errors: object, channel: Channel, user, request_id: str
+) -> Prediction | None:
+    """Record a rejected request (bad input) for the auditors; never an answer."""
+    user = user if user is not None and user.is_authenticated else None
+    raw = json.loads(json.dumps(data, default=str))
+    if len(json.dumps(raw)) > RAW_INPUT_LIMIT:
+        raw = {"truncated": json.dumps(raw)[:RAW_INPUT_LIMIT]}
+    try:
+        return Prediction.objects.create(
+            channel=channel,
+            outcome=Outcome.REJECTED,
+            user=user,
+            request_id=request_id,
+            raw_input=raw,
+            errors=errors,
+        )
+    except DatabaseError as exc:
+        raise LogUnavailable("The rejected request could not be recorded.") from exc

@@ -1,0 +1,73 @@
+"""The staff prescription form. Thin: validate, call the service, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ml import ModelUnavailable
+from ml.features import FIELD_NAMES
+from predictions.forms import PredictionForm
+from predictions.models import Channel, Outcome, Prediction
+from predictions.notices import INTENDED_USE
+from predictions.selectors import recent_predictions
+from predictions.services import LogUnavailable, prediction_create, prediction_reject
+
+#: The tutorial notebook's default widget values.
+DEFAULTS = {"age": 47, "sex": "F", "bp": "LOW", "cholesterol": "HIGH", "na_to_k": 14}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prescription_form(request):
+    """Show the form; on a valid POST predict, log, and redirect to the answer."""
+    if request.method == "POST":
+        form = PredictionForm(request.POST)
+        if form.is_valid():
+            try:
+                (row,) = prediction_create(
+                    records=[form.record()],
+                    channel=Channel.FORM,
+                    user=request.user,
+                    request_id=request.request_id,
+                )
+            except (ModelUnavailable, LogUnavailable) as exc:
+                return page(request, form, error=str(exc), status=503)
+            return redirect(f"{reverse('predictions:form')}?shown={row.pk}")
+        data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        try:
+            prediction_reject(
+                data=data,
+                errors=form.errors.get_json_data(),
+                channel=Channel.FORM,
+                user=request.user,
+                request_id=request.request_id,
+            )
+        except LogUnavailable as exc:
+            return page(request, form, error=str(exc), status=503)
+        return page(request, form, status=400)
+    shown = None
+    if request.GET.get("shown", "").isdigit():
+        shown = get_object_or_404(
+            Prediction,
+            pk=request.GET["shown"],
+            user=request.user,
+            outcome=Outcome.ANSWERED,
+        )
+    initial = (
+        {name: getattr(shown, name) for name in FIELD_NAMES.values()}
+        if shown
+        else DEFAULTS
+    )
+    return page(request, PredictionForm(initial=initial), shown=shown)
+
+
+def page(request, form, *, shown=None, error=None, status=200):
+    context = {
+        "form": form,
+        "shown": shown,
+        "error": error,
+        "recent": recent_predictions(user=request.user),
+        "intended_use": INTENDED_USE,
+    }
+    return render(request, "predictions/form.html", context, status=status)
