@@ -16,6 +16,9 @@ import numpy as np
 from ml import features as F
 
 
+INFINITY = float("inf")
+
+
 class Boundary(NamedTuple):
     """The numeric threshold on the decision path closest to the input."""
 
@@ -131,10 +134,12 @@ class CompiledTree:
             node = left[node] if x[feature[node]] <= threshold[node] else right[node]
         return node
 
-    def result(self, row: tuple, leaf: int) -> PredictionResult:
+    def result(
+        self, row: tuple, leaf: int, check_range: bool = True
+    ) -> PredictionResult:
         """A leaf's answer explained with this row's values."""
         drug, probs, steps = self.plans[leaf]
-        reasons, near, best = [], None, float("inf")
+        reasons, near, best = [], None, INFINITY
         for index, step in steps:
             value = row[index]
             if type(step) is dict:
@@ -151,15 +156,18 @@ class CompiledTree:
             boundary = Boundary(
                 name, shown, value, round(abs(value - thr), 3), best < 1.0
             )
-        warnings = ()
-        for i, name, lo, hi in self.warn_ranges:
-            if not lo <= row[i] <= hi:
-                warnings += (
-                    f"{name} {row[i]} is outside the training data's range "
-                    f"({lo:g} to {hi:g}): the suggestion is an extrapolation.",
-                )
+        warnings = self.warnings(row) if check_range else ()
         return PredictionResult(
             drug, probs, self.version, tuple(reasons), boundary, warnings
+        )
+
+    def warnings(self, row: tuple) -> tuple[str, ...]:
+        """One warning per value outside the range seen in training."""
+        return tuple(
+            f"{name} {row[i]} is outside the training data's range "
+            f"({lo:g} to {hi:g}): the suggestion is an extrapolation."
+            for i, name, lo, hi in self.warn_ranges
+            if not lo <= row[i] <= hi
         )
 
     def predict_one(self, record: F.PatientRecord) -> PredictionResult:
@@ -175,5 +183,12 @@ class CompiledTree:
         for j, (i, codes) in enumerate(self.encoders):
             X[:, j] = columns[i] if codes is None else [codes[v] for v in columns[i]]
         leaves = self.estimator.tree_.apply(X).tolist()
+        outside = np.zeros(len(rows), dtype=bool)
+        for i, _, lo, hi in self.warn_ranges:
+            column = np.asarray(columns[i], dtype=float)
+            outside |= (column < lo) | (column > hi)
         result = self.result
-        return [result(row, leaf) for row, leaf in zip(rows, leaves, strict=True)]
+        return [
+            result(row, leaf, check)
+            for row, leaf, check in zip(rows, leaves, outside.tolist(), strict=True)
+        ]

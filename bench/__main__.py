@@ -1,0 +1,12 @@
+"""Run every benchmark, or the ones named: python -m bench [predictor ...]."""
+
+import sys
+
+from bench import predictor
+
+BENCHES = {"predictor": predictor.main}
+
+if __name__ == "__main__":
+    names = sys.argv[1:] or list(BENCHES)
+    for name in names:
+        BENCHES[name]()
