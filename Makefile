@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format install model clean
+.PHONY: run serve test bench lint format install model clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ model: install
 run: model
 	$(MANAGE) ensure_dev_admin
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production stack on this machine: gunicorn + whitenoise, DEBUG off. Needs
+# DJANGO_SECRET_KEY; uses DATABASE_URL / REDIS_URL when set.
+serve: model
+	DJANGO_DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=0 $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install
 	$(BIN)/python -m pytest

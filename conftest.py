@@ -8,6 +8,15 @@ from django.conf import settings
 from ml import predictor
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (throttle counters included)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def trained_store(tmp_path_factory) -> Path:
     """An artifact store holding one model trained on the bundled dataset."""
@@ -44,3 +53,22 @@ def active_model(db, artifact_dir):
     predictor.clear_cache()
     yield row
     predictor.clear_cache()
+
+
+@pytest.fixture
+def live_stack(tmp_path, trained_store):
+    """A factory of running production stacks (gunicorn), stopped after the test."""
+    from drugsite.tests.live import LiveStack
+
+    started = []
+
+    def start(**kwargs) -> LiveStack:
+        workdir = tmp_path / f"stack{len(started)}"
+        workdir.mkdir()
+        stack = LiveStack(workdir=workdir, store=trained_store, **kwargs)
+        started.append(stack)
+        return stack.start()
+
+    yield start
+    for stack in started:
+        stack.close()

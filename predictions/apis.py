@@ -7,8 +7,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ml import ModelUnavailable
 from ml import features as F
+from predictions import metrics, schema
 from predictions.filters import PredictionFilter
-from predictions.models import Channel
+from predictions.models import Channel, Prediction
 from predictions.notices import INTENDED_USE
 from predictions.permissions import CanPredict
 from predictions.selectors import prediction_list
@@ -25,6 +26,7 @@ class ServiceUnavailable(exceptions.APIException):
 def exception_handler(exc, context):
     """Map the ml and log errors to 503 with their message; add Retry-After."""
     if isinstance(exc, ModelUnavailable | LogUnavailable):
+        metrics.UNAVAILABLE.labels(type(exc).__name__).inc()
         code = (
             "model_unavailable"
             if isinstance(exc, ModelUnavailable)
@@ -54,6 +56,7 @@ class PredictionListCreateApi(generics.ListAPIView):
 
     serializer_class = PredictionSerializer
     filterset_class = PredictionFilter
+    queryset = Prediction.objects.none()  # for the schema; see get_queryset
 
     def get_permissions(self):
         return (
@@ -65,6 +68,11 @@ class PredictionListCreateApi(generics.ListAPIView):
     def get_queryset(self):
         return prediction_list(user=self.request.user)
 
+    @schema.list_predictions
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @schema.create_prediction
     def post(self, request):
         try:
             data = request.data
@@ -88,9 +96,14 @@ class PredictionDetailApi(generics.RetrieveAPIView):
     """One logged prediction (your own, or any for staff)."""
 
     serializer_class = PredictionSerializer
+    queryset = Prediction.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):
         return prediction_list(user=self.request.user)
+
+    @schema.retrieve_prediction
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class ModelApi(APIView):
@@ -98,6 +111,7 @@ class ModelApi(APIView):
 
     permission_classes = [CanPredict]
 
+    @schema.describe_model
     def get(self, request):
         from ml.predictor import get_predictor
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ml import features as F
+from predictions import schema
 from predictions.apis import reject
 from predictions.models import Channel
 from predictions.permissions import CanPredict
@@ -31,6 +32,7 @@ class LegacyDrugApi(APIView):
 
     permission_classes = [CanPredict]
 
+    @schema.legacy_drug
     def get(self, request):
         try:
             record = parse_query(request.query_params)

@@ -1,19 +1,40 @@
-"""Give every request an id: the caller's X-Request-Id when sane, else a new one."""
+"""Request ids and the one structured log line per request."""
 
+import logging
 import re
+import time
 import uuid
 
 HEADER = "X-Request-Id"
 VALID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+logger = logging.getLogger("drugsite.request")
 
 
 class RequestIdMiddleware:
+    """Use the caller's X-Request-Id when sane, else a new one; echo it; log."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.perf_counter()
         incoming = request.headers.get(HEADER, "")
         request.request_id = incoming if VALID.match(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response[HEADER] = request.request_id
+        if logger.isEnabledFor(logging.INFO):
+            user = getattr(request, "user", None)
+            logger.info(
+                "request",
+                extra={
+                    "request_id": request.request_id,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "user": user.pk
+                    if user is not None and user.is_authenticated
+                    else None,
+                },
+            )
         return response

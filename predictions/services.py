@@ -7,22 +7,26 @@ produces it: if the row cannot be written, no answer leaves the service.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from ml.features import PatientRecord
 from ml.models import ModelVersion
 from ml.predictor import get_predictor
+from predictions import metrics
 from predictions.models import Channel, Outcome, Prediction
+
+logger = logging.getLogger("drugsite.prediction")
+
+RAW_INPUT_LIMIT = 4000  # characters of a rejected request kept for the auditors
 
 
 class LogUnavailable(RuntimeError):
     """The prediction log cannot be written, so no prediction may be returned."""
-
-
-RAW_INPUT_LIMIT = 4000  # characters of a rejected request kept for the auditors
 
 
 def prediction_create(
@@ -32,9 +36,10 @@ def prediction_create(
     predictor = get_predictor()
     started = time.perf_counter_ns()
     results = predictor.predict(records)
-    latency = (time.perf_counter_ns() - started) // 1000 // max(len(records), 1)
+    elapsed = time.perf_counter_ns() - started
     user = user if user is not None and user.is_authenticated else None
     model_version = ModelVersion(id=predictor.id, version=predictor.version)
+    latency = elapsed // 1000 // max(len(records), 1)
     rows = [
         Prediction(
             channel=channel,
@@ -61,23 +66,49 @@ def prediction_create(
         with transaction.atomic():
             Prediction.objects.bulk_create(rows)
     except DatabaseError as exc:
+        logger.error("prediction log write failed", extra={"request_id": request_id})
         raise LogUnavailable(
             "The prediction could not be recorded in the audit log, so it was not "
             "returned. Try again shortly."
         ) from exc
+    observe(rows, channel, predictor.version, elapsed, request_id)
     return rows
+
+
+def observe(
+    rows: list[Prediction], channel: str, version: str, elapsed_ns: int, request_id: str
+) -> None:
+    """Count the answers for Prometheus and write one log line for them."""
+    for row in rows:
+        metrics.PREDICTIONS.labels(row.drug, channel, version).inc()
+    metrics.LATENCY.labels(channel).observe(elapsed_ns / 1e9)
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    extra = {
+        "request_id": request_id,
+        "channel": channel,
+        "user": rows[0].user_id,
+        "count": len(rows),
+        "model_version": version,
+        "first_id": rows[0].pk,
+        "model_us": elapsed_ns // 1000,
+    }
+    if settings.DRUGSITE_LOG_PATIENT_DATA:
+        extra["inputs"] = [[r.age, r.sex, r.bp, r.cholesterol, r.na_to_k] for r in rows]
+        extra["drugs"] = [r.drug for r in rows]
+    logger.info("prediction", extra=extra)
 
 
 def prediction_reject(
     *, data: object, errors: object, channel: Channel, user, request_id: str
-) -> Prediction | None:
+) -> Prediction:
     """Record a rejected request (bad input) for the auditors; never an answer."""
     user = user if user is not None and user.is_authenticated else None
     raw = json.loads(json.dumps(data, default=str))
     if len(json.dumps(raw)) > RAW_INPUT_LIMIT:
         raw = {"truncated": json.dumps(raw)[:RAW_INPUT_LIMIT]}
     try:
-        return Prediction.objects.create(
+        row = Prediction.objects.create(
             channel=channel,
             outcome=Outcome.REJECTED,
             user=user,
@@ -87,3 +118,9 @@ def prediction_reject(
         )
     except DatabaseError as exc:
         raise LogUnavailable("The rejected request could not be recorded.") from exc
+    metrics.REJECTED.labels(channel).inc()
+    logger.info(
+        "rejected",
+        extra={"request_id": request_id, "channel": channel, "user": row.user_id},
+    )
+    return row

@@ -6,19 +6,27 @@ from ml.exceptions import ModelUnavailable
 
 
 class Command(BaseCommand):
-    help = (
-        "Register an artifact folder (model.joblib + manifest.json) trained elsewhere."
-    )
+    help = "Register an artifact folder (model.joblib + manifest.json) made elsewhere."
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
-        parser.add_argument("--activate", action="store_true")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--activate", action="store_true")
+        group.add_argument(
+            "--activate-if-none",
+            action="store_true",
+            help="Activate it only when no usable model is active (container start).",
+        )
 
-    def handle(self, *args, folder, activate, **options):
+    def handle(self, *args, folder, activate, activate_if_none, **options):
+        from ml.checks import check_active_model
         from ml.registry import model_version_activate, model_version_register
 
         try:
             row = model_version_register(folder=folder, trained_by="register_model")
+            if activate_if_none and check_active_model():
+                activate = True
             if activate:
                 model_version_activate(version=row.version)
         except (ModelUnavailable, KeyError) as exc:

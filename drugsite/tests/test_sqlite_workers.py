@@ -1,0 +1,30 @@
+"""Four gunicorn workers write the log at once on the SQLite default, never locked."""
+
+import json
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+CLIENTS, PER_CLIENT = 16, 100
+
+
+def legacy_call(url: str, index: int) -> tuple[int, str]:
+    request = urllib.request.Request(
+        url + "/drug?Age=47&Sex=F&BP=HIGH&Cholesterol=HIGH&Na_to_K=14",
+        headers={"X-Request-Id": f"sqlite-{index}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())["recommended_drug"]
+
+
+def test_four_workers_writing_at_once_lose_nothing_on_sqlite(live_stack):
+    stack = live_stack(workers=4)
+    total = CLIENTS * PER_CLIENT
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        answers = list(pool.map(lambda i: legacy_call(stack.url, i), range(total)))
+    assert answers == [(200, "drugA")] * total
+    assert stack.count("SELECT COUNT(*) FROM predictions_prediction") == total
+    assert (
+        stack.count("SELECT COUNT(DISTINCT request_id) FROM predictions_prediction")
+        == total
+    )
+    assert "database is locked" not in stack.log_text()

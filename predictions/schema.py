@@ -1,0 +1,146 @@
+"""OpenAPI documentation of the API (drf-spectacular): bodies, examples, errors."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+
+from ml import features as F
+from predictions.notices import INTENDED_USE
+from predictions.serializers import PatientSerializer, PredictionSerializer
+
+ERROR = inline_serializer(
+    "Error", {"detail": serializers.CharField(help_text="What went wrong.")}
+)
+VALIDATION_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Invalid input. Keys are field names (for a batch: item indexes, "
+    "then field names); each message names the allowed values.",
+    examples=[
+        OpenApiExample(
+            "Single record",
+            {"bp": ["BP 'VERYHIGH' is not allowed: use one of HIGH, LOW, NORMAL."]},
+        ),
+        OpenApiExample(
+            "Batch",
+            {
+                "1": {
+                    "age": [
+                        "Age 470 is out of range: use a whole number from 0 to 120."
+                    ]
+                }
+            },
+        ),
+    ],
+)
+UNAUTHORIZED = OpenApiResponse(ERROR, description="No or bad credentials.")
+UNAVAILABLE = OpenApiResponse(
+    ERROR,
+    description="No usable model, or the audit log cannot be written: no answer "
+    "is given without its log row. Retry after the Retry-After header's seconds.",
+)
+THROTTLED = OpenApiResponse(ERROR, description="Too many requests; see Retry-After.")
+EXAMPLE_PATIENT = {
+    "age": 47,
+    "sex": "F",
+    "bp": "LOW",
+    "cholesterol": "HIGH",
+    "na_to_k": 14,
+}
+
+predictions_request = PolymorphicProxySerializer(
+    component_name="PredictionRequest",
+    serializers=[PatientSerializer, PatientSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+predictions_response = PolymorphicProxySerializer(
+    component_name="PredictionResponse",
+    serializers=[PredictionSerializer, PredictionSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+create_prediction = extend_schema(
+    summary="Suggest a drug for one patient or a batch",
+    description=f"{INTENDED_USE}\n\nSend one object, or a list of up to "
+    "DRUGSITE_MAX_BATCH (default 1,000) objects; the answer has the same shape. "
+    "Category values are case-insensitive. Every answer is written to the audit log "
+    "before it is returned.",
+    request=predictions_request,
+    responses={
+        201: predictions_response,
+        400: VALIDATION_ERROR,
+        401: UNAUTHORIZED,
+        429: THROTTLED,
+        503: UNAVAILABLE,
+    },
+    examples=[
+        OpenApiExample("One patient", EXAMPLE_PATIENT, request_only=True),
+        OpenApiExample(
+            "A batch",
+            [EXAMPLE_PATIENT, dict(EXAMPLE_PATIENT, bp="HIGH")],
+            request_only=True,
+        ),
+    ],
+)
+list_predictions = extend_schema(
+    summary="The prediction log (yours; staff see all)",
+    responses={200: PredictionSerializer(many=True), 401: UNAUTHORIZED},
+)
+retrieve_prediction = extend_schema(
+    summary="One logged prediction",
+    responses={
+        200: PredictionSerializer,
+        401: UNAUTHORIZED,
+        404: OpenApiResponse(ERROR, description="Not yours, or no such row."),
+    },
+)
+describe_model = extend_schema(
+    summary="The active model: version, features, classes, metrics",
+    responses={200: OpenApiTypes.OBJECT, 401: UNAUTHORIZED, 503: UNAVAILABLE},
+)
+legacy_drug = extend_schema(
+    summary="The original tutorial's endpoint",
+    description="Answers exactly as the tutorial's Flask service did, so programs "
+    "written against it keep working. Parameters use the dataset's column names. "
+    "The answer is logged (channel `legacy`). Anonymous callers are accepted only "
+    "when DRUGSITE_ALLOW_ANONYMOUS is on.",
+    parameters=[
+        OpenApiParameter(
+            name,
+            OpenApiTypes.INT
+            if name in F.INTEGER
+            else (OpenApiTypes.STR if name in F.CATEGORIES else OpenApiTypes.NUMBER),
+            OpenApiParameter.QUERY,
+            required=True,
+            description=f"{F.DESCRIPTIONS[name]} Accepts {F.allowed_text(name)}.",
+            enum=list(F.CATEGORIES[name]) if name in F.CATEGORIES else None,
+        )
+        for name in F.FEATURES
+    ],
+    responses={
+        200: inline_serializer(
+            "LegacyAnswer",
+            {"recommended_drug": serializers.ChoiceField(choices=F.LABELS)},
+        ),
+        400: VALIDATION_ERROR,
+        401: UNAUTHORIZED,
+        429: THROTTLED,
+        503: UNAVAILABLE,
+    },
+    examples=[
+        OpenApiExample(
+            "Answer",
+            {"recommended_drug": "DrugY"},
+            response_only=True,
+            status_codes=["200"],
+        )
+    ],
+)
