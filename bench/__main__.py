@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import predictor
+from bench import predictor, throughput
 
-BENCHES = {"predictor": predictor.main}
+BENCHES = {"predictor": predictor.main, "throughput": throughput.main}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHES)
