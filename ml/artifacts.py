@@ -76,6 +76,10 @@ def save_artifact(result: TrainingResult, dataset: Dataset, directory: Path) -> 
         "libraries": library_versions(),
     }
     folder = Path(directory) / version
+    if (folder / MANIFEST_FILE).exists():  # the same bytes saved again this second
+        existing = json.loads((folder / MANIFEST_FILE).read_text())
+        if existing.get("sha256") == digest:
+            return existing
     folder.mkdir(parents=True, exist_ok=False)
     (folder / MODEL_FILE).write_bytes(blob)
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")

@@ -8,13 +8,13 @@ answer and the conditions on its path are worked out once, at load time.
 
 from __future__ import annotations
 
+import math
 from array import array
 from typing import NamedTuple
 
 import numpy as np
 
 from ml import features as F
-
 
 INFINITY = float("inf")
 
@@ -96,9 +96,11 @@ class CompiledTree:
                         (index, {v: f"{name} = {v}" for v in self.codes[name]})
                     )
                 continue
-            shown = round(thr, 2)
-            text = f" {'<=' if went_left else '>'} {shown:g}"
-            steps.append((index, (name, text, thr, shown, F.BOUNDARY_TOLERANCE[name])))
+            # Shown with 2 decimals, rounded so that the statement stays true.
+            cut = (math.ceil if went_left else math.floor)(thr * 100) / 100
+            text = f" {'<=' if went_left else '>'} {cut:g}"
+            step = (name, text, thr, round(thr, 4), F.BOUNDARY_TOLERANCE[name])
+            steps.append((index, step))
         return self.classes[int(counts.argmax())], probs, tuple(steps)
 
     def path_to(self, leaf: int) -> list[tuple[int, bool]]:

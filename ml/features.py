@@ -6,6 +6,7 @@ choices and limits from here, so no list of categories is written twice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 AGE, SEX, BP, CHOLESTEROL, NA_TO_K = "Age", "Sex", "BP", "Cholesterol", "Na_to_K"
@@ -27,6 +28,8 @@ NUMERIC: tuple[str, ...] = (AGE, NA_TO_K)
 #: range but outside the training data's range are answered with a warning.
 RANGES: dict[str, tuple[float, float]] = {AGE: (0, 120), NA_TO_K: (1.0, 100.0)}
 INTEGER: frozenset[str] = frozenset({AGE})
+#: Numbers as people type them: no underscores, no "nan" or "inf".
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 #: How close to a numeric threshold a value must be to call the answer "near a
 #: decision boundary" (years of age, units of sodium-to-potassium ratio).
@@ -98,9 +101,11 @@ def clean_number(name: str, value: object) -> int | float:
     """Parse and range-check a numeric feature given as text or number."""
     if isinstance(value, bool):
         raise FieldError(f"{name} must be {allowed_text(name)}.")
+    if isinstance(value, str) and not PLAIN_NUMBER.fullmatch(value.strip()):
+        raise FieldError(f"{name} {value!r} is not a number: use {allowed_text(name)}.")
     try:
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
+        number = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, OverflowError):
         raise FieldError(
             f"{name} {value!r} is not a number: use {allowed_text(name)}."
         ) from None

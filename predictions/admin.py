@@ -1,6 +1,7 @@
 """The audit log in admin: browsable and exportable, never editable."""
 
 import csv
+import json
 
 from django.contrib import admin
 from django.http import HttpResponse
@@ -71,7 +72,9 @@ class PredictionAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(EXPORT_FIELDS)
         for row in queryset.select_related("user", "model_version").order_by("id"):
-            writer.writerow([csv_value(getattr(row, name)) for name in EXPORT_FIELDS])
+            writer.writerow(
+                [csv_value(export_value(row, name)) for name in EXPORT_FIELDS]
+            )
         return response
 
     def has_add_permission(self, request) -> bool:
@@ -84,7 +87,21 @@ class PredictionAdmin(admin.ModelAdmin):
         return False
 
 
+def export_value(row: Prediction, name: str):
+    """A field as auditors read it: names for relations, JSON for structures."""
+    if name == "model_version":
+        return row.model_version.version if row.model_version_id else None
+    if name == "user":
+        return row.user.get_username() if row.user_id else None
+    value = getattr(row, name)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if name == "created_at":
+        return value.isoformat()
+    return value
+
+
 def csv_value(value) -> str:
     """One cell; guards against spreadsheet formula injection."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

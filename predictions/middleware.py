@@ -19,7 +19,7 @@ class RequestIdMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         incoming = request.headers.get(HEADER, "")
-        request.request_id = incoming if VALID.match(incoming) else uuid.uuid4().hex
+        request.request_id = incoming if VALID.fullmatch(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response[HEADER] = request.request_id
         if logger.isEnabledFor(logging.INFO):

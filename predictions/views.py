@@ -46,11 +46,11 @@ def prescription_form(request):
         except LogUnavailable as exc:
             return page(request, form, error=str(exc), status=503)
         return page(request, form, status=400)
-    shown = None
-    if request.GET.get("shown", "").isdigit():
+    shown, shown_id = None, request.GET.get("shown", "")
+    if shown_id.isascii() and shown_id.isdigit():
         shown = get_object_or_404(
             Prediction,
-            pk=request.GET["shown"],
+            pk=shown_id,
             user=request.user,
             outcome=Outcome.ANSWERED,
         )

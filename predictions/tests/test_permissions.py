@@ -49,9 +49,7 @@ def test_rejected_anonymous_input_is_logged_without_a_user(
 
 
 @pytest.mark.parametrize("allowed", [False, True])
-def test_the_log_stays_private_to_anonymous_callers(
-    allowed, client, settings, logged
-):
+def test_the_log_stays_private_to_anonymous_callers(allowed, client, settings, logged):
     settings.DRUGSITE_ALLOW_ANONYMOUS = allowed
     row = logged()
 

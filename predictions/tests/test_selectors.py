@@ -13,9 +13,7 @@ def listed_ids(client) -> list[int]:
     return sorted(item["id"] for item in response.json()["results"])
 
 
-def test_a_clinician_sees_only_their_own_rows(
-    user_client, user, other_user, logged
-):
+def test_a_clinician_sees_only_their_own_rows(user_client, user, other_user, logged):
     own = logged(user=user)
     logged(user=other_user)
     logged(user=None)
@@ -53,9 +51,7 @@ def test_rejected_requests_are_not_listed_as_predictions(
     assert list(prediction_list(user=staff_user)) == [answered]
 
 
-def test_recent_predictions_are_the_users_own_newest_first(
-    user, other_user, logged
-):
+def test_recent_predictions_are_the_users_own_newest_first(user, other_user, logged):
     first, second = logged(user=user), logged(user=user)
     logged(user=other_user)
 

@@ -6,7 +6,7 @@ LOCK_ID = 0x64727567  # "drug": one PostgreSQL advisory lock for all app hosts
 
 
 class Command(BaseCommand):
-    help = "Run `migrate` under a database-wide lock: hosts starting together take turns."
+    help = "Run `migrate` under a database-wide lock; hosts starting together wait."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-input", action="store_false", dest="interactive")
