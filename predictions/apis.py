@@ -88,7 +88,8 @@ class PredictionListCreateApi(generics.ListAPIView):
             user=request.user,
             request_id=request.request_id,
         )
-        body = [PredictionSerializer(row).data for row in rows]
+        serializer = PredictionSerializer()
+        body = [serializer.to_representation(row) for row in rows]
         return Response(body if many else body[0], status=status.HTTP_201_CREATED)
 
 

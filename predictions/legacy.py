@@ -6,6 +6,7 @@ dataset's column names.
 """
 
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +14,7 @@ from ml import features as F
 from predictions import schema
 from predictions.apis import reject
 from predictions.models import Channel
+from predictions.negotiation import JsonOnly
 from predictions.permissions import CanPredict
 from predictions.services import prediction_create
 
@@ -31,6 +33,8 @@ class LegacyDrugApi(APIView):
     """Predict one drug from query parameters; the answer is logged (channel legacy)."""
 
     permission_classes = [CanPredict]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
 
     @schema.legacy_drug
     def get(self, request):

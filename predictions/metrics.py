@@ -2,6 +2,12 @@
 
 from prometheus_client import Counter, Histogram
 
+REQUESTS = Histogram(
+    "drugsite_http_request_seconds",
+    "Time to answer an HTTP request, by method and status.",
+    ["method", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0),
+)
 PREDICTIONS = Counter(
     "drugsite_predictions_total",
     "Predictions answered and logged.",

@@ -5,6 +5,8 @@ import re
 import time
 import uuid
 
+from predictions.metrics import REQUESTS
+
 HEADER = "X-Request-Id"
 VALID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 logger = logging.getLogger("drugsite.request")
@@ -22,6 +24,8 @@ class RequestIdMiddleware:
         request.request_id = incoming if VALID.fullmatch(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response[HEADER] = request.request_id
+        elapsed = time.perf_counter() - started
+        REQUESTS.labels(request.method, response.status_code).observe(elapsed)
         if logger.isEnabledFor(logging.INFO):
             user = getattr(request, "user", None)
             logger.info(
@@ -31,7 +35,7 @@ class RequestIdMiddleware:
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
-                    "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "latency_ms": round(elapsed * 1000, 3),
                     "user": user.pk
                     if user is not None and user.is_authenticated
                     else None,

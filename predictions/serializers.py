@@ -112,11 +112,18 @@ class PredictionSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     model_version = serializers.CharField()
 
+    def timestamp(self, value) -> str:
+        """ISO 8601 in UTC; a batch shares one time, formatted once."""
+        cached = getattr(self, "_timestamp", None)
+        if cached is None or cached[0] != value:
+            self._timestamp = cached = (value, value.isoformat().replace("+00:00", "Z"))
+        return cached[1]
+
     def to_representation(self, row) -> dict:
         return {
             "id": row.pk,
             "request_id": row.request_id,
-            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+            "created_at": self.timestamp(row.created_at),
             "channel": row.channel,
             "user": row.user.get_username() if row.user_id else None,
             "input": {

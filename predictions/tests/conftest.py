@@ -113,7 +113,7 @@ def no_model(db):
 def broken_log():
     """The prediction log refuses every insert, like a full disk would."""
     with patch.object(
-        Prediction.objects, "bulk_create", side_effect=DatabaseError("disk full")
+        Prediction.objects, "insert_many", side_effect=DatabaseError("disk full")
     ) as mock:
         yield mock
 

@@ -100,7 +100,7 @@ def test_metrics_count_predictions_by_drug_channel_and_version(
     )
     assert line in text
     assert "drugsite_prediction_seconds_bucket" in text
-    assert "django_http_requests_total_by_method_total" in text
+    assert "drugsite_http_request_seconds_bucket" in text
 
 
 def test_metrics_are_closed_to_addresses_off_the_allow_list(client, settings):
