@@ -1,5 +1,9 @@
 """The JSON API (/api/v1/) and the tutorial's GET /drug. Views stay thin."""
 
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +20,8 @@ from predictions.selectors import prediction_list
 from predictions.serializers import PredictionSerializer, validate_patients
 from predictions.services import LogUnavailable, prediction_create, prediction_reject
 
+logger = logging.getLogger("drugsite.ops")
+
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -25,6 +31,8 @@ class ServiceUnavailable(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Map the ml and log errors to 503 with their message; add Retry-After."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return None  # DatabaseUnavailableMiddleware answers 503 for every view
     if isinstance(exc, ModelUnavailable | LogUnavailable):
         metrics.UNAVAILABLE.labels(type(exc).__name__).inc()
         code = (
@@ -32,11 +40,23 @@ def exception_handler(exc, context):
             if isinstance(exc, ModelUnavailable)
             else "log_unavailable"
         )
-        exc = ServiceUnavailable(detail=str(exc), code=code)
+        exc = ServiceUnavailable(detail=public_message(exc), code=code)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 503:
         response["Retry-After"] = "5"
     return response
+
+
+def public_message(exc: Exception) -> str:
+    """What a caller is told: the full message in development; in production the
+    fix is the operators' (it is logged), the caller learns what and when."""
+    if settings.DEBUG or isinstance(exc, LogUnavailable):
+        return str(exc)
+    logger.error("model unavailable: %s", exc)
+    return (
+        "No usable model is available right now, so nothing was predicted. The "
+        "operators have the details in the server log; try again shortly."
+    )
 
 
 def reject(request, channel: Channel, data, exc: exceptions.APIException):

@@ -5,7 +5,10 @@ import re
 import time
 import uuid
 
-from predictions.metrics import REQUESTS
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+
+from predictions.metrics import REQUESTS, UNAVAILABLE
 
 HEADER = "X-Request-Id"
 VALID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -41,4 +44,33 @@ class RequestIdMiddleware:
                     else None,
                 },
             )
+        return response
+
+
+DATABASE_DOWN = (
+    "The database is unavailable, so nothing was predicted or logged. "
+    "Try again shortly."
+)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached is a 503 with a clear message, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("drugsite.ops").error(
+            "database unavailable: %s",
+            exception,
+            extra={"request_id": getattr(request, "request_id", None)},
+        )
+        UNAVAILABLE.labels("DatabaseUnavailable").inc()
+        response = JsonResponse({"detail": DATABASE_DOWN}, status=503)
+        response["Retry-After"] = "5"
         return response

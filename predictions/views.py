@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from ml import ModelUnavailable
 from ml.features import FIELD_NAMES
+from predictions.apis import public_message
 from predictions.forms import PredictionForm
 from predictions.models import Channel, Outcome, Prediction
 from predictions.notices import INTENDED_USE
@@ -32,7 +33,7 @@ def prescription_form(request):
                     request_id=request.request_id,
                 )
             except (ModelUnavailable, LogUnavailable) as exc:
-                return page(request, form, error=str(exc), status=503)
+                return page(request, form, error=public_message(exc), status=503)
             return redirect(f"{reverse('predictions:form')}?shown={row.pk}")
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         try:
@@ -44,7 +45,7 @@ def prescription_form(request):
                 request_id=request.request_id,
             )
         except LogUnavailable as exc:
-            return page(request, form, error=str(exc), status=503)
+            return page(request, form, error=public_message(exc), status=503)
         return page(request, form, status=400)
     shown, shown_id = None, request.GET.get("shown", "")
     if shown_id.isascii() and shown_id.isdigit():

@@ -42,6 +42,7 @@ class LiveStack:
     url: str = ""
     process: subprocess.Popen | None = None
     pg_name: str = ""
+    owns_database: bool = True
 
     @property
     def env(self) -> dict:
@@ -86,7 +87,9 @@ class LiveStack:
 
     def start(self) -> LiveStack:
         shutil.copytree(self.store, self.workdir / "artifacts")
-        if self.database == "postgres":
+        if self.database == "postgres" and self.pg_name:
+            self.owns_database = False  # another stack's database, shared
+        elif self.database == "postgres":
             self.pg_name = "drugsite_live_" + secrets.token_hex(4)
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f"CREATE DATABASE {self.pg_name}")
@@ -132,17 +135,34 @@ class LiveStack:
 
     def close(self) -> None:
         self.stop()
-        if self.pg_name:
+        if self.pg_name and self.owns_database:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
 
     def count(self, sql: str) -> int:
         """Run a counting query on the stack's database."""
+        return self.rows(sql)[0][0]
+
+    def rows(self, sql: str) -> list[tuple]:
+        """Run a query on the stack's database, outside the app."""
         if self.pg_name:
             url = f"postgresql://postgres@127.0.0.1:5432/{self.pg_name}"
             with psycopg.connect(url) as conn:
-                return conn.execute(sql).fetchone()[0]
+                return conn.execute(sql).fetchall()
         import sqlite3
 
         with sqlite3.connect(self.workdir / "db.sqlite3") as conn:
-            return conn.execute(sql).fetchone()[0]
+            return conn.execute(sql).fetchall()
+
+    def user_with_token(self, username: str = "loadtester") -> tuple[str, str]:
+        """Create a staff user with a password and an API token; return both."""
+        password = secrets.token_urlsafe(12)
+        self.manage(
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import User; "
+            f"User.objects.create_user({username!r}, password={password!r}, "
+            "is_staff=True)",
+        )
+        token = self.manage("drf_create_token", username).split()[2]
+        return token, password

@@ -58,11 +58,9 @@ def clients(django_user_model) -> dict[str, Client]:
     """One client per role; the user role is alice."""
     make = django_user_model.objects.create_user
     people = {
-        "user": make("alice", password="a-long-pass-1"),
-        "staff": make("carol", password="a-long-pass-1", is_staff=True),
-        "superuser": django_user_model.objects.create_superuser(
-            "root", password="a-long-pass-1"
-        ),
+        "user": make("alice"),
+        "staff": make("carol", is_staff=True),
+        "superuser": django_user_model.objects.create_superuser("root", password=None),
     }
     result = {"anonymous": Client(raise_request_exception=False)}
     for role, person in people.items():
@@ -75,7 +73,7 @@ def clients(django_user_model) -> dict[str, Client]:
 def rows(active_model, clients, django_user_model) -> dict[str, Prediction]:
     """One answered row of alice's, and one of another clinician's."""
     alice = django_user_model.objects.get(username="alice")
-    bob = django_user_model.objects.create_user("bob", password="a-long-pass-1")
+    bob = django_user_model.objects.create_user("bob")
     return {
         name: prediction_create(
             records=[EXAMPLES[0][0]], channel=Channel.API, user=owner, request_id=name
@@ -84,18 +82,29 @@ def rows(active_model, clients, django_user_model) -> dict[str, Prediction]:
     }
 
 
-def call(client: Client, method: str, path: str, rows: dict):
-    path = path.format(**{name: row.pk for name, row in rows.items()})
-    if method == "POST":
-        return client.post(path, PATIENT, content_type="application/json")
-    return client.generic(method, path)
+@pytest.fixture
+def no_model(db):
+    predictor.clear_cache()
+    yield
+    predictor.clear_cache()
+
+
+def call(client: Client, method: str, path: str, data=PATIENT):
+    """JSON to the API, a form post to the pages, a bare request otherwise."""
+    if method != "POST":
+        return client.generic(method, path)
+    if path.startswith("/api/"):
+        return client.post(path, data, content_type="application/json")
+    return client.post(path, data)
 
 
 @pytest.mark.parametrize(("role", "method", "path", "expected"), CELLS)
 def test_each_role_gets_the_expected_status_from_each_page(
     role, method, path, expected, clients, rows
 ):
-    response = call(clients[role], method, path, rows)
+    path = path.format(**{name: row.pk for name, row in rows.items()})
+
+    response = call(clients[role], method, path)
 
     assert response.status_code == expected
     if expected == 302:
@@ -114,6 +123,7 @@ ERRORS = [
     pytest.param("staff", "GET", "/admin/ml/modelversion/", None, 403, id="403-admin"),
     pytest.param("user", "GET", "/no-such-page", None, 404, id="404-page"),
     pytest.param("user", "GET", API + "999999/", None, 404, id="404-api"),
+    pytest.param("user", "GET", API + "abc/", None, 404, id="404-api-bad-id"),
     pytest.param("user", "PUT", API, None, 405, id="405-api"),
     pytest.param("user", "DELETE", "/", None, 405, id="405-form"),
 ]
@@ -123,15 +133,7 @@ ERRORS = [
 def test_error_bodies_give_nothing_away(
     role, method, path, data, expected, clients, active_model, settings
 ):
-    client = clients[role]
-    if method == "POST":
-        json = path.startswith("/api/")
-        kind = "application/json" if json else "application/x-www-form-urlencoded"
-        response = client.post(path, data, content_type=kind) if json else (
-            client.post(path, data)
-        )
-    else:
-        response = client.generic(method, path)
+    response = call(clients[role], method, path, data)
 
     assert response.status_code == expected
     assert_gives_nothing_away(response, settings)
@@ -154,20 +156,16 @@ def test_a_403_for_a_forged_form_post_gives_nothing_away(clients, settings, db):
     assert_gives_nothing_away(response, settings)
 
 
-@pytest.mark.parametrize("path", [API, "/readyz"])
-def test_a_503_without_a_model_gives_nothing_away(path, clients, settings, db):
-    predictor.clear_cache()
-    client = clients["user"]
-
-    response = (
-        client.post(path, PATIENT, content_type="application/json")
-        if path == API
-        else client.get(path)
-    )
+@pytest.mark.parametrize(
+    ("method", "path"), [("POST", API), ("GET", LEGACY), ("GET", "/readyz")]
+)
+def test_a_503_without_a_model_gives_nothing_away(
+    method, path, clients, settings, no_model
+):
+    response = call(clients["user"], method, path)
 
     assert response.status_code == 503
     assert_gives_nothing_away(response, settings)
-    predictor.clear_cache()
 
 
 @pytest.mark.parametrize(
@@ -182,11 +180,8 @@ def test_a_500_gives_nothing_away(
     target, method, path, clients, active_model, settings, monkeypatch
 ):
     monkeypatch.setattr(target, raise_runtime_error)
-    client = clients["user"]
-    if path == API:
-        response = client.post(path, PATIENT, content_type="application/json")
-    else:
-        response = client.post(path, PATIENT) if method == "POST" else client.get(path)
+
+    response = call(clients["user"], method, path)
 
     assert response.status_code == 500
     assert_gives_nothing_away(response, settings)

@@ -137,7 +137,7 @@ def test_model_endpoint_answers_503_without_a_model(user_client, no_model):
     response = user_client.get("/api/v1/model/")
 
     assert response.status_code == 503
-    assert "train_model" in response.json()["detail"]
+    assert "No usable model" in response.json()["detail"]
 
 
 @pytest.mark.django_db

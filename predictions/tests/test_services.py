@@ -111,14 +111,28 @@ def test_a_failed_log_write_shows_the_form_error_with_503(
 
 
 @pytest.mark.parametrize("channel", [Channel.API, Channel.LEGACY])
-def test_no_active_model_answers_503_naming_train_model(
+def test_no_active_model_answers_503_naming_train_model_in_development(
+    channel, ask, user_client, record, no_model, settings
+):
+    settings.DEBUG = True
+    response = ask(user_client, channel, record)
+
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    assert "train_model" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("channel", [Channel.API, Channel.LEGACY])
+def test_no_active_model_tells_production_callers_what_and_when_not_how(
     channel, ask, user_client, record, no_model
 ):
     response = ask(user_client, channel, record)
 
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
-    assert "train_model" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "No usable model is available right now" in detail
+    assert "manage.py" not in detail
     assert not Prediction.objects.exists()
 
 

@@ -91,7 +91,7 @@ def test_the_form_reports_a_missing_model_with_503(user_client, record, no_model
     response = user_client.post("/", asdict(record))
 
     assert response.status_code == 503
-    assert "train_model" in response.content.decode()
+    assert "No usable model is available right now" in response.content.decode()
     assert not Prediction.objects.exists()
 
 
