@@ -2,7 +2,7 @@
 
 The single-record path walks the tree's arrays with the inputs rounded to float32,
 exactly as scikit-learn compares them, and never builds a DataFrame. Batches use
-numpy to encode and the estimator's own ``apply`` to find leaves. Each leaf's
+numpy to encode and walk all rows a level at a time. Each leaf's
 answer and the conditions on its path are worked out once, at load time.
 """
 
@@ -17,6 +17,7 @@ import numpy as np
 from ml import features as F
 
 INFINITY = float("inf")
+EXPORT_FORMAT = "drugsite-tree-1"
 
 
 class Boundary(NamedTuple):
@@ -48,39 +49,92 @@ class PredictionResult(NamedTuple):
         return self.probabilities[self.drug]
 
 
+def export_tree(pipeline) -> dict:
+    """The fitted Pipeline's encoder and tree as plain JSON-able data.
+
+    Reads the fitted attributes only (no scikit-learn import): column order and
+    category codes from the ColumnTransformer, the tree's arrays, the classes.
+    """
+    encode, tree = pipeline.named_steps["encode"], pipeline.named_steps["tree"]
+    columns, codes = [], {}
+    for _, transformer, names in encode.transformers_:
+        if transformer == "drop":
+            continue
+        columns.extend(names)
+        if hasattr(transformer, "categories_"):
+            for name, categories in zip(names, transformer.categories_, strict=True):
+                codes[name] = [str(c) for c in categories]
+    t = tree.tree_
+    return {
+        "format": EXPORT_FORMAT,
+        "columns": [str(c) for c in columns],
+        "codes": codes,
+        "left": t.children_left.tolist(),
+        "right": t.children_right.tolist(),
+        "feature": t.feature.tolist(),
+        "threshold": t.threshold.tolist(),
+        "value": [node[0] for node in t.value.tolist()],
+        "classes": [str(c) for c in tree.classes_],
+    }
+
+
 class CompiledTree:
-    """Tree arrays and encoders as Python lists, plus per-leaf answers and paths."""
+    """Tree arrays and encoders as Python lists, plus per-leaf answers and paths.
+
+    Built from ``export_tree``'s data, so serving needs neither scikit-learn nor
+    unpickling: the web workers stay small and never run pickled code.
+    """
 
     def __init__(
-        self, pipeline, observed: dict[str, tuple[float, float]], version: str
+        self, export: dict, observed: dict[str, tuple[float, float]], version: str
     ):
-        encode, tree = pipeline.named_steps["encode"], pipeline.named_steps["tree"]
-        self.version, self.estimator = version, tree
-        self.columns: list[str] = []  # model column -> feature name
-        self.codes: dict[str, dict[str, float]] = {}
-        for _, transformer, names in encode.transformers_:
-            if transformer == "drop":
-                continue
-            self.columns.extend(names)
-            if hasattr(transformer, "categories_"):
-                for name, cats in zip(names, transformer.categories_, strict=True):
-                    self.codes[name] = {str(c): float(i) for i, c in enumerate(cats)}
+        if export.get("format") != EXPORT_FORMAT:
+            raise ValueError(f"unknown tree export format {export.get('format')!r}")
+        self.version = version
+        self.columns: list[str] = export["columns"]
+        self.codes: dict[str, dict[str, float]] = {
+            name: {value: float(i) for i, value in enumerate(values)}
+            for name, values in export["codes"].items()
+        }
         self.take = [F.FEATURES.index(name) for name in self.columns]
         self.encoders = [
             (i, self.codes.get(name))
             for name, i in zip(self.columns, self.take, strict=True)
         ]
-        t = tree.tree_
-        self.left, self.right = t.children_left.tolist(), t.children_right.tolist()
-        self.feature, self.threshold = t.feature.tolist(), t.threshold.tolist()
-        self.classes = [str(c) for c in tree.classes_]
+        self.left, self.right = export["left"], export["right"]
+        self.feature, self.threshold = export["feature"], export["threshold"]
+        self.classes: list[str] = export["classes"]
+        self.arrays = (
+            np.asarray(self.left),
+            np.asarray(self.right),
+            np.asarray(self.feature),
+            np.asarray(self.threshold),
+        )
+        self.depth = self.max_depth()
         self.plans = {
-            leaf: self.plan(leaf, t.value[leaf][0])
-            for leaf in np.flatnonzero(t.children_left == -1).tolist()
+            leaf: self.plan(leaf, np.asarray(export["value"][leaf], dtype=float))
+            for leaf, child in enumerate(self.left)
+            if child == -1
         }
         self.warn_ranges = [
             (F.FEATURES.index(n), n, lo, hi) for n, (lo, hi) in observed.items()
         ]
+
+    @classmethod
+    def from_pipeline(cls, pipeline, observed: dict, version: str) -> CompiledTree:
+        return cls(export_tree(pipeline), observed, version)
+
+    def max_depth(self) -> int:
+        depth, frontier = 0, [0]
+        while frontier:
+            frontier = [
+                c
+                for n in frontier
+                if self.left[n] != -1
+                for c in (self.left[n], self.right[n])
+            ]
+            depth += 1 if frontier else 0
+        return depth
 
     def plan(self, leaf: int, counts) -> tuple:
         """A leaf's drug, probabilities and the explained steps on its path."""
@@ -177,6 +231,16 @@ class CompiledTree:
         row = record.as_row()
         return self.result(row, self.leaf_of(row))
 
+    def walk(self, X: np.ndarray) -> np.ndarray:
+        """Leaf of every row of float32 inputs, all rows a level at a time."""
+        left, right, feature, threshold = self.arrays
+        rows, node = np.arange(len(X)), np.zeros(len(X), dtype=np.intp)
+        for _ in range(self.depth):
+            inner = left[node] != -1
+            go_left = X[rows, np.maximum(feature[node], 0)] <= threshold[node]
+            node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+        return node
+
     def predict_many(self, records: list[F.PatientRecord]) -> list[PredictionResult]:
         """Explained answers for many records, leaves found in one numpy call."""
         rows = [r.as_row() for r in records]
@@ -184,7 +248,7 @@ class CompiledTree:
         X = np.empty((len(rows), len(self.encoders)), dtype=np.float32)
         for j, (i, codes) in enumerate(self.encoders):
             X[:, j] = columns[i] if codes is None else [codes[v] for v in columns[i]]
-        leaves = self.estimator.tree_.apply(X).tolist()
+        leaves = self.walk(X).tolist()
         outside = np.zeros(len(rows), dtype=bool)
         for i, _, lo, hi in self.warn_ranges:
             column = np.asarray(columns[i], dtype=float)

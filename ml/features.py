@@ -88,13 +88,24 @@ def allowed_text(name: str) -> str:
     return f"{kind} from {low:g} to {high:g}"
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value quoted for an error message: bounded, and safe for huge numbers."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print
+        return "<a number too long to show>"
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
 def clean_category(name: str, value: object) -> str:
     """Return the canonical spelling of a category value (case-insensitive)."""
-    text = str(value).strip().upper() if value is not None else ""
+    text = value.strip().upper() if isinstance(value, str) else None
     if text in CATEGORIES[name]:
         return text
-    shown = "" if value is None else str(value)
-    raise FieldError(f"{name} {shown!r} is not allowed: use {allowed_text(name)}.")
+    raise FieldError(
+        f"{name} {shown('' if value is None else value)} is not allowed: "
+        f"use {allowed_text(name)}."
+    )
 
 
 def clean_number(name: str, value: object) -> int | float:
@@ -102,19 +113,23 @@ def clean_number(name: str, value: object) -> int | float:
     if isinstance(value, bool):
         raise FieldError(f"{name} must be {allowed_text(name)}.")
     if isinstance(value, str) and not PLAIN_NUMBER.fullmatch(value.strip()):
-        raise FieldError(f"{name} {value!r} is not a number: use {allowed_text(name)}.")
+        raise FieldError(
+            f"{name} {shown(value)} is not a number: use {allowed_text(name)}."
+        )
     try:
         number = float(value.strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError, OverflowError):
         raise FieldError(
-            f"{name} {value!r} is not a number: use {allowed_text(name)}."
+            f"{name} {shown(value)} is not a number: use {allowed_text(name)}."
         ) from None
     low, high = RANGES[name]
     if not (low <= number <= high):  # also rejects NaN
-        raise FieldError(f"{name} {value!r} is out of range: use {allowed_text(name)}.")
+        raise FieldError(
+            f"{name} {shown(value)} is out of range: use {allowed_text(name)}."
+        )
     if name in INTEGER:
         if number != int(number):
-            raise FieldError(f"{name} {value!r} must be {allowed_text(name)}.")
+            raise FieldError(f"{name} {shown(value)} must be {allowed_text(name)}.")
         return int(number)
     return number
 

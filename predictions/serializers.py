@@ -56,7 +56,16 @@ class PatientSerializer(serializers.Serializer):
 
 def validate_patients(data) -> tuple[list[F.PatientRecord], bool]:
     """Validate one record or a list of them; errors of a batch are keyed by index."""
-    if not isinstance(data, list):
+    if not isinstance(data, list | dict):
+        raise serializers.ValidationError(
+            {
+                "non_field_errors": [
+                    f"Expected an object with {', '.join(FIELDS)}, "
+                    "or a list of such objects."
+                ]
+            }
+        )
+    if isinstance(data, dict):
         serializer = PatientSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         return [serializer.validated_data], False

@@ -44,7 +44,11 @@ def other_minor(version: str) -> str:
 
 def test_save_artifact_writes_the_model_and_its_manifest(trained_store, manifest):
     folder = trained_store / manifest["version"]
-    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "model.joblib"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "compiled.json",
+        "manifest.json",
+        "model.joblib",
+    ]
     assert set(manifest) >= REQUIRED
     assert manifest["artifact"] == "model.joblib"
     blob = (folder / "model.joblib").read_bytes()

@@ -32,7 +32,7 @@ def tree(pipeline, trained_store) -> CompiledTree:
         for f in manifest["features"]
         if "observed_range" in f
     }
-    return CompiledTree(pipeline, observed, version)
+    return CompiledTree.from_pipeline(pipeline, observed, version)
 
 
 def random_records(count: int, seed: int) -> list[PatientRecord]:
