@@ -32,7 +32,7 @@ serve: model
 	DJANGO_DEBUG=0 $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench

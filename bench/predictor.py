@@ -27,9 +27,9 @@ def setup():
     django.setup()
     from django.conf import settings
 
+    from ml.artifacts import compile_checked
     from ml.compiled import CompiledTree
     from ml.dataset import load_dataset
-    from ml.artifacts import compile_checked
     from ml.predictor import Predictor
     from ml.training import train
 

@@ -38,9 +38,14 @@ def model_version_register(*, folder: Path, trained_by: str = "") -> ModelVersio
             "created_at": datetime.fromisoformat(manifest["created_at"]),
         },
     )
-    if not created and not version.path.exists():  # re-saved after the file was lost
+    if not created and (
+        not version.path.exists() or "compiled" not in version.manifest
+    ):
+        # The same model saved again: after its file was lost, or by a drugsite
+        # that now also writes the compiled tree. Point the row at the new folder.
         version.artifact_path = relative_to_store(folder)
-        version.save(update_fields=["artifact_path"])
+        version.manifest = manifest
+        version.save(update_fields=["artifact_path", "manifest"])
     return version
 
 

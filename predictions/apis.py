@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, generics, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -76,6 +77,7 @@ class PredictionListCreateApi(generics.ListAPIView):
 
     serializer_class = PredictionSerializer
     filterset_class = PredictionFilter
+    parser_classes = [JSONParser]  # a batch is a JSON list; forms cannot carry one
     queryset = Prediction.objects.none()  # for the schema; see get_queryset
 
     def get_permissions(self):

@@ -1,7 +1,28 @@
+from datetime import UTC
+
 import django_filters
+from django import forms
 
 from ml.features import LABELS
 from predictions.models import Channel, Prediction
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601, converted to UTC here: an offset the database cannot take, or a
+    time that leaves the calendar once in UTC, is a 400 rather than a 500."""
+
+    def to_python(self, value):
+        try:
+            parsed = super().to_python(value)
+            return parsed.astimezone(UTC) if parsed is not None else None
+        except OverflowError:
+            raise forms.ValidationError(
+                "Enter a date/time that exists in UTC.", code="invalid"
+            ) from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class PredictionFilter(django_filters.FilterSet):
@@ -14,12 +35,8 @@ class PredictionFilter(django_filters.FilterSet):
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     model_version = django_filters.CharFilter(field_name="model_version__version")
-    created_after = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte"
-    )
-    created_before = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lt"
-    )
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Prediction

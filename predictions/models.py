@@ -31,33 +31,53 @@ class PredictionManager(models.Manager):
         """Insert new rows and set their ids; all of them or none.
 
         ``bulk_create`` prepares every value through the ORM's compiler, which costs
-        more than the prediction itself; this writes the same columns with the same
-        database adaptations in one statement per chunk (RETURNING the ids).
+        more than the prediction itself; this sends the same columns with the same
+        database adaptations in one statement (RETURNING the ids): on PostgreSQL
+        one array per column through ``unnest`` (as Django's own bulk_create does),
+        elsewhere a multi-row VALUES per chunk.
         """
         connection = connections[self.db]
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         adapt = [column_adapter(f, connection) for f in fields]
         table = connection.ops.quote_name(self.model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        chunks = [rows[i : i + self.CHUNK] for i in range(0, len(rows), self.CHUNK)]
+        if connection.vendor == "postgresql":
+            types = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
+            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({types})"
+            chunks, size = [rows], len(rows)
+        else:
+            chunks = [rows[i : i + self.CHUNK] for i in range(0, len(rows), self.CHUNK)]
         atomic = transaction.atomic(using=self.db) if len(chunks) > 1 else nullcontext()
-        with atomic:
+        with atomic, self.cursor(connection) as cursor:
             for chunk in chunks:
-                params = [
-                    to_db(getattr(row, f.attname))
-                    for row in chunk
+                values = [
+                    [to_db(getattr(row, f.attname)) for row in chunk]
                     for f, to_db in zip(fields, adapt, strict=True)
                 ]
-                sql = (
-                    f"INSERT INTO {table} ({columns}) VALUES "
-                    f"{', '.join([one] * len(chunk))} RETURNING id"
-                )
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, params)
-                    ids = [pk for (pk,) in cursor.fetchall()]
-                for row, pk in zip(chunk, sorted(ids), strict=True):
+                if connection.vendor == "postgresql":
+                    cursor.execute(sql + " RETURNING id", values)
+                else:
+                    size = len(fields)
+                    row_sql = "(" + ", ".join(["%s"] * size) + ")"
+                    cursor.execute(
+                        f"INSERT INTO {table} ({columns}) VALUES "
+                        f"{', '.join([row_sql] * len(chunk))} RETURNING id",
+                        [value for row in zip(*values, strict=True) for value in row],
+                    )
+                ids = sorted(pk for (pk,) in cursor.fetchall())
+                for row, pk in zip(chunk, ids, strict=True):
                     row.pk, row._state.adding, row._state.db = pk, False, self.db
+
+    @staticmethod
+    def cursor(connection):
+        """Django's cursor; on PostgreSQL a server-side binding one, so that arrays
+        travel as parameters instead of being quoted into a megabyte of SQL."""
+        if connection.vendor != "postgresql":
+            return connection.cursor()
+        import psycopg
+
+        connection.ensure_connection()
+        return psycopg.Cursor(connection.connection)
 
 
 def column_adapter(field, connection):

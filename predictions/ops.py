@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponseForbidden, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 from django_prometheus.exports import ExportToDjangoView
 
 from ml import ModelUnavailable
@@ -90,3 +91,10 @@ def metrics(request):
     if not metrics_allowed(request):
         return HttpResponseForbidden("metrics are not open to this client\n")
     return ExportToDjangoView(request)
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ and for /drug (as the API documents), HTML elsewhere."""
+    if request.path.startswith(("/api/", "/drug")):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -54,6 +54,16 @@ EXAMPLE_PATIENT = {
     "na_to_k": 14,
 }
 
+
+def parameter_schema(name: str) -> dict:
+    """A query parameter's JSON schema, from ml.features."""
+    if name in F.CATEGORIES:
+        return {"type": "string"}
+    low, high = F.RANGES[name]
+    kind = "integer" if name in F.INTEGER else "number"
+    return {"type": kind, "minimum": low, "maximum": high}
+
+
 predictions_request = PolymorphicProxySerializer(
     component_name="PredictionRequest",
     serializers=[PatientSerializer, PatientSerializer(many=True)],
@@ -77,6 +87,7 @@ create_prediction = extend_schema(
     responses={
         201: predictions_response,
         400: VALIDATION_ERROR,
+        415: OpenApiResponse(ERROR, description="The body is not application/json."),
         401: UNAUTHORIZED,
         429: THROTTLED,
         503: UNAVAILABLE,
@@ -92,7 +103,15 @@ create_prediction = extend_schema(
 )
 list_predictions = extend_schema(
     summary="The prediction log (yours; staff see all)",
-    responses={200: PredictionSerializer(many=True), 401: UNAUTHORIZED},
+    responses={
+        200: PredictionSerializer(many=True),
+        400: OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="A filter value is not valid; keys are the filters.",
+        ),
+        401: UNAUTHORIZED,
+        404: OpenApiResponse(ERROR, description="No such page."),
+    },
 )
 retrieve_prediction = extend_schema(
     summary="One logged prediction",
@@ -115,9 +134,7 @@ legacy_drug = extend_schema(
     parameters=[
         OpenApiParameter(
             name,
-            OpenApiTypes.INT
-            if name in F.INTEGER
-            else (OpenApiTypes.STR if name in F.CATEGORIES else OpenApiTypes.NUMBER),
+            parameter_schema(name),
             OpenApiParameter.QUERY,
             required=True,
             description=f"{F.DESCRIPTIONS[name]} Accepts {F.allowed_text(name)}.",

@@ -103,14 +103,26 @@ def observe(
     logger.info("prediction", extra=extra)
 
 
+def storable(value):
+    """JSON as every database keeps it: PostgreSQL's jsonb refuses NUL characters."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    return value
+
+
 def prediction_reject(
     *, data: object, errors: object, channel: Channel, user, request_id: str
 ) -> Prediction:
     """Record a rejected request (bad input) for the auditors; never an answer."""
     user = user if user is not None and user.is_authenticated else None
-    raw = json.loads(json.dumps(data, default=str))
+    raw = storable(json.loads(json.dumps(data, default=str)))
     if len(json.dumps(raw)) > RAW_INPUT_LIMIT:
         raw = {"truncated": json.dumps(raw)[:RAW_INPUT_LIMIT]}
+    errors = storable(json.loads(json.dumps(errors, default=str)))
     try:
         row = Prediction.objects.create(
             channel=channel,

@@ -102,3 +102,7 @@ def test_curl_example_shows_the_servers_message_and_fails(stack, token):
     assert bad_value.returncode == bad_token.returncode == 22
     assert json.loads(bad_value.stdout) == {"bp": [BAD_BP_MESSAGE]}
     assert json.loads(bad_token.stdout) == {"detail": "Invalid token."}
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

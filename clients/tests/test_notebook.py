@@ -81,3 +81,7 @@ def test_a_wrong_token_is_shown_in_the_notebook_not_raised(
     text = shown_text(nb)
     assert "drugsite did not answer: Invalid token." in text
     assert "Suggested drug" not in text
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

@@ -115,3 +115,7 @@ def test_an_unreachable_server_raises_drugsite_error_without_retrying():
     with pytest.raises(DrugsiteError, match="Could not reach"):
         client.predict(**as_fields(EXAMPLES[0][0]))
     assert waits == []
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 #: Run with ``python -I`` (no PYTHONPATH, no user site, no current directory):
 #: the client can only come from the folder pip installed it into.
 SCRIPT = """
@@ -45,3 +47,7 @@ def test_the_installed_client_answers_from_a_fresh_interpreter(
     answer = json.loads(result.stdout)
     assert answer["file"].startswith(str(installed_client))
     assert answer["drug"] == "DrugY"
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

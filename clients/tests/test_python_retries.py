@@ -133,3 +133,7 @@ def test_a_503_is_retried_and_answered_once_the_model_is_back(
     client.sleep = sleep_while_the_model_is_activated
     assert client.predict(**PATIENT).drug == "drugC"
     assert waits == [5.0]
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

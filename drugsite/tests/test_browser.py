@@ -172,3 +172,7 @@ def test_the_form_fits_a_phone_screen_without_sideways_scrolling(
     shot(page, "05-phone-form")
     assert widths[0] <= widths[1], widths
     assert failures == []
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

@@ -168,3 +168,7 @@ def test_sigterm_during_load_finishes_in_flight_requests_without_partial_rows(
     assert all(results[rid][1] == 1000 and rows[rid] == 1000 for rid in answered)
     assert all(count == 1000 for count in rows.values())  # no partial batch
     shutil.rmtree(stack.workdir / "prometheus", ignore_errors=True)
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

@@ -30,3 +30,7 @@ def test_mixed_load_loses_nothing_and_logs_each_answer_once(live_stack, database
     # One row per prediction answered, none extra, none missing.
     assert rows_by_request(stack, f"load-{database}") == outcome.answered
     assert "database is locked" not in stack.log_text()
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

@@ -163,3 +163,7 @@ def test_an_activation_reaches_both_hosts_within_five_seconds(pair):
     assert active_version(first.url) == new
     assert active_version(second.url) == new
     assert time.monotonic() - started <= 5.0
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

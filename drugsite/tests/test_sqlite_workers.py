@@ -4,6 +4,8 @@ import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 CLIENTS, PER_CLIENT = 16, 100
 
 
@@ -28,3 +30,7 @@ def test_four_workers_writing_at_once_lose_nothing_on_sqlite(live_stack):
         == total
     )
     assert "database is locked" not in stack.log_text()
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system

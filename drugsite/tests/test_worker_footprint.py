@@ -6,6 +6,8 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from drugsite.tests.load import LEGACY
 
 RSS_LIMIT_MB = 150
@@ -34,3 +36,7 @@ def test_serving_workers_load_neither_sklearn_nor_pandas_and_stay_small(live_sta
         status = Path(f"/proc/{pid}/status").read_text()
         peak_mb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
         assert peak_mb <= RSS_LIMIT_MB
+
+
+# Starts its own servers and chooses their databases itself.
+pytestmark = pytest.mark.system
