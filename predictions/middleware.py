@@ -6,7 +6,8 @@ import time
 import uuid
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 from predictions.metrics import REQUESTS, UNAVAILABLE
 
@@ -71,6 +72,10 @@ class DatabaseUnavailableMiddleware:
             extra={"request_id": getattr(request, "request_id", None)},
         )
         UNAVAILABLE.labels("DatabaseUnavailable").inc()
-        response = JsonResponse({"detail": DATABASE_DOWN}, status=503)
+        if request.path.startswith(("/api/", "/drug")):
+            response = JsonResponse({"detail": DATABASE_DOWN}, status=503)
+        else:  # a page for people; it must not touch the session or the user
+            page = render_to_string("503.html", {"detail": DATABASE_DOWN})
+            response = HttpResponse(page, status=503)
         response["Retry-After"] = "5"
         return response

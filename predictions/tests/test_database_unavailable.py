@@ -46,3 +46,5 @@ def test_form_answers_503_when_the_database_is_down(
     form = {"age": 47, "sex": "F", "bp": "LOW", "cholesterol": "HIGH", "na_to_k": 14}
     response = admin_client.post("/", form)
     assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "database is unavailable" in response.content.decode()
