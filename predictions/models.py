@@ -48,7 +48,9 @@ class PredictionManager(models.Manager):
         else:
             chunks = [rows[i : i + self.CHUNK] for i in range(0, len(rows), self.CHUNK)]
         atomic = transaction.atomic(using=self.db) if len(chunks) > 1 else nullcontext()
-        with atomic, self.cursor(connection) as cursor:
+        # wrap_database_errors: psycopg's own errors (from the binding cursor)
+        # become Django's, which the service turns into a 503.
+        with atomic, connection.wrap_database_errors, self.cursor(connection) as cursor:
             for chunk in chunks:
                 values = [
                     [to_db(getattr(row, f.attname)) for row in chunk]

@@ -80,12 +80,16 @@ def test_no_answer_without_its_row_while_the_database_goes_away(live_stack):
     def hammer(stop: threading.Event) -> None:
         while not stop.is_set():
             request_id = uuid.uuid4().hex
-            status, body = get(stack.url + LEGACY, request_id)
+            try:
+                status, body = get(stack.url + LEGACY, request_id)
+            except Exception as exc:  # a non-JSON body or a dropped connection
+                statuses.append(type(exc).__name__)
+                continue
             statuses.append(status)
             if status == 200:
                 answered.append(request_id)
-            else:
-                assert "recommended_drug" not in body
+            elif "recommended_drug" in body:
+                statuses.append("an answer with an error status")
 
     stop = threading.Event()
     workers = [threading.Thread(target=hammer, args=(stop,)) for _ in range(4)]
@@ -110,7 +114,7 @@ def test_no_answer_without_its_row_while_the_database_goes_away(live_stack):
     assert "database" in down[1]["detail"]
     assert 503 in statuses
     assert 200 in statuses
-    assert not any(status == 500 for status in statuses)
+    assert set(statuses) == {200, 503}  # nothing else: no 500, no broken body
     assert get(stack.url + LEGACY)[0] == 200  # recovered
     logged = {
         rid

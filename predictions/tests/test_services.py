@@ -176,3 +176,30 @@ def test_prediction_reject_keeps_only_the_start_of_a_huge_request():
     assert list(row.raw_input) == ["truncated"]
     assert len(row.raw_input["truncated"]) == RAW_INPUT_LIMIT
     assert row.errors == {"age": ["too long"]}
+
+
+def test_a_driver_error_in_the_log_write_is_a_503_not_a_500(
+    ask, user_client, record, active_model, monkeypatch
+):
+    from django.db import connection
+
+    from predictions.models import PredictionManager
+
+    class FailingCursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, *args, **kwargs):
+            raise connection.Database.OperationalError("server closed the connection")
+
+    monkeypatch.setattr(
+        PredictionManager, "cursor", staticmethod(lambda c: FailingCursor())
+    )
+    response = ask(user_client, Channel.API, record)
+
+    assert response.status_code == 503
+    assert "audit log" in response.json()["detail"]
+    assert not Prediction.objects.exists()
