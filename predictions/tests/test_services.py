@@ -183,7 +183,7 @@ def test_a_driver_error_in_the_log_write_is_a_503_not_a_500(
 ):
     from django.db import connection
 
-    from predictions.models import PredictionManager
+    from predictions import writes
 
     class FailingCursor:
         def __enter__(self):
@@ -195,9 +195,7 @@ def test_a_driver_error_in_the_log_write_is_a_503_not_a_500(
         def execute(self, *args, **kwargs):
             raise connection.Database.OperationalError("server closed the connection")
 
-    monkeypatch.setattr(
-        PredictionManager, "cursor", staticmethod(lambda c: FailingCursor())
-    )
+    monkeypatch.setattr(writes, "cursor_for", lambda connection: FailingCursor())
     response = ask(user_client, Channel.API, record)
 
     assert response.status_code == 503
