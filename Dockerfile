@@ -18,9 +18,10 @@ USER drugsite
 # Static files are collected into the image; the default model is trained into it
 # too, so every container of one image serves the same artifact (its sha256 is in
 # the manifest). The build-time secret is a throwaway: nothing it signs is kept.
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input -v 0 \
- && DJANGO_SECRET_KEY=build-only SQLITE_PATH=/tmp/build.sqlite3 \
-    python manage.py train_model > /app/artifacts-train.log \
+RUN export DJANGO_SECRET_KEY=build-only SQLITE_PATH=/tmp/build.sqlite3 \
+ && python manage.py collectstatic --no-input -v 0 \
+ && python manage.py migrate --no-input -v 0 \
+ && python manage.py train_model > /app/train-report.txt \
  && rm -f /tmp/build.sqlite3*
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c \
