@@ -1,4 +1,4 @@
-"""The JSON API (/api/v1/) and the tutorial's GET /drug. Views stay thin."""
+"""The JSON API (/api/v1/): thin views over the services; errors mapped to statuses."""
 
 import logging
 
