@@ -35,15 +35,18 @@ if CACHE:
 @app.route("/drug")
 def drug():
     model = _model if CACHE else load_model()
-    args = request.args
-    row = [
-        int(args["Age"]),
-        SEX[args["Sex"]],
-        BP[args["BP"]],
-        CHOLESTEROL[args["Cholesterol"]],
-        float(args["Na_to_K"]),
+    return jsonify({"recommended_drug": model.predict([encode(request.args)])[0]})
+
+
+def encode(values) -> list:
+    """A row of the tutorial's label-encoded features, from query args or a CSV row."""
+    return [
+        int(values["Age"]),
+        SEX[values["Sex"]],
+        BP[values["BP"]],
+        CHOLESTEROL[values["Cholesterol"]],
+        float(values["Na_to_K"]),
     ]
-    return jsonify({"recommended_drug": model.predict([row])[0]})
 
 
 def train(out_path: str, csv_path: str) -> None:
@@ -54,16 +57,7 @@ def train(out_path: str, csv_path: str) -> None:
 
     with open(csv_path, newline="") as handle:
         rows = list(csv.DictReader(handle))
-    X = [
-        [
-            int(r["Age"]),
-            SEX[r["Sex"]],
-            BP[r["BP"]],
-            CHOLESTEROL[r["Cholesterol"]],
-            float(r["Na_to_K"]),
-        ]
-        for r in rows
-    ]
+    X = [encode(r) for r in rows]
     model = DecisionTreeClassifier().fit(X, [r["Drug"] for r in rows])
     with open(out_path, "wb") as handle:
         pickle.dump(model, handle)
