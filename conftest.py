@@ -19,14 +19,11 @@ def _empty_cache():
 @pytest.fixture(scope="session")
 def trained_store(tmp_path_factory) -> Path:
     """An artifact store holding one model trained on the bundled dataset."""
-    from ml.artifacts import save_artifact
-    from ml.dataset import load_dataset
-    from ml.training import train
+    from ml.services import artifact_train
 
     store = tmp_path_factory.mktemp("artifacts")
-    dataset = load_dataset(settings.ML_DEFAULT_DATASET)
-    manifest = save_artifact(train(dataset), dataset, store)
-    store.joinpath("VERSION").write_text(manifest["version"])
+    trained = artifact_train(data=settings.ML_DEFAULT_DATASET, store=store)
+    store.joinpath("VERSION").write_text(trained.manifest["version"])
     return store
 
 

@@ -127,15 +127,12 @@ def make_store(tmp: Path) -> Path:
     from django.conf import settings
 
     from bench.tutorial_app import train as train_tutorial
-    from ml.artifacts import save_artifact
-    from ml.dataset import load_dataset
-    from ml.training import train
+    from ml.services import artifact_train
 
     store = tmp / "store"
     store.mkdir()
-    dataset = load_dataset(settings.ML_DEFAULT_DATASET)
-    manifest = save_artifact(train(dataset), dataset, store)
-    (store / "VERSION").write_text(manifest["version"])
+    trained = artifact_train(data=settings.ML_DEFAULT_DATASET, store=store)
+    (store / "VERSION").write_text(trained.manifest["version"])
     train_tutorial(str(tmp / "tutorial.pkl"), str(settings.ML_DEFAULT_DATASET))
     return store
 

@@ -4,6 +4,7 @@ from django.core.checks import Warning, register
 from django.db import DatabaseError
 
 from ml.exceptions import ModelUnavailable
+from ml.models import ModelVersion
 
 HINT = "Run `python manage.py train_model --activate` (or `make run`, which does it)."
 
@@ -11,13 +12,8 @@ HINT = "Run `python manage.py train_model --activate` (or `make run`, which does
 @register()
 def check_active_model(app_configs=None, **kwargs):
     """ml.W001: there is no active model, or its artifact fails verification."""
-    from ml.artifacts import check_compatible, read_verified
-    from ml.registry import active_version
-
     try:
-        row = active_version()
-        check_compatible(row.manifest.get("libraries", {}))
-        read_verified(row.path, row.sha256)
+        ModelVersion.objects.active().verify()
     except DatabaseError:
         return []  # not migrated yet: `migrate` itself runs the checks first
     except ModelUnavailable as exc:

@@ -8,7 +8,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ml import features as F
+from ml import features as vocab
+from ml import validation
 from ml.exceptions import DatasetError
 
 
@@ -17,7 +18,7 @@ class Dataset:
     """Validated training data: records, labels as spelled, and provenance."""
 
     path: str
-    records: tuple[F.PatientRecord, ...]
+    records: tuple[vocab.PatientRecord, ...]
     labels: tuple[str, ...]
     sha256: str
 
@@ -51,7 +52,7 @@ def parse_rows(text: str) -> tuple[list, list, list[str]]:
     """Parse CSV text into records and labels, collecting problems by line."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [c.strip() for c in (reader.fieldnames or [])]
-    missing = [c for c in (*F.FEATURES, F.TARGET) if c not in columns]
+    missing = [c for c in (*vocab.FEATURES, vocab.TARGET) if c not in columns]
     if missing:
         found = ", ".join(columns) or "nothing"
         return (
@@ -68,8 +69,8 @@ def parse_rows(text: str) -> tuple[list, list, list[str]]:
         if errors:
             problems.extend(f"line {line}: {e}" for e in errors)
             continue
-        records.append(F.record_from_mapping(row))
-        labels.append(row[F.TARGET].strip())
+        records.append(validation.record_from_mapping(row))
+        labels.append(row[vocab.TARGET].strip())
     if not records and not problems:
         problems.append("no data rows")
     return records, labels, problems
@@ -81,10 +82,10 @@ def row_problems(row: dict, spellings: dict[str, str]) -> list[str]:
         return ["more cells than columns"]
     errors = []
     try:
-        F.record_from_mapping(row)
-    except F.RecordError as exc:
+        validation.record_from_mapping(row)
+    except validation.RecordError as exc:
         errors.extend(blank_or(name, msg, row) for name, msg in exc.errors.items())
-    errors.extend(label_problems(row.get(F.TARGET), spellings))
+    errors.extend(label_problems(row.get(vocab.TARGET), spellings))
     return errors
 
 
@@ -99,11 +100,11 @@ def label_problems(value: str | None, spellings: dict[str, str]) -> list[str]:
     """Check a label: known drug (any case) and spelled the same way throughout."""
     label = (value or "").strip()
     if not label:
-        return [f"blank cell in column {F.TARGET}"]
-    known = {name.lower(): name for name in F.LABELS}
+        return [f"blank cell in column {vocab.TARGET}"]
+    known = {name.lower(): name for name in vocab.LABELS}
     if label.lower() not in known:
-        return [f"{F.TARGET} {label!r} is not one of {', '.join(F.LABELS)}"]
+        return [f"{vocab.TARGET} {label!r} is not one of {', '.join(vocab.LABELS)}"]
     first = spellings.setdefault(label.lower(), label)
     if first != label:
-        return [f"{F.TARGET} {label!r} is spelled {first!r} elsewhere in the file"]
+        return [f"{vocab.TARGET} {label!r} is spelled {first!r} elsewhere in the file"]
     return []

@@ -1,82 +1,79 @@
-"""The model's vocabulary: column names, category values, labels and ranges.
+"""The model's vocabulary: columns, fields, category values, labels and ranges.
 
-Every other module (dataset loader, form, API serializer, legacy parser) takes its
-choices and limits from here, so no list of categories is written twice.
+Each feature is written once, in ``SPECS``; everything else (validation, the form,
+the API serializer and schema, the log's columns, the admin, the manifest) derives
+from it. Adding a feature means adding a spec here and a migration for its column.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field, make_dataclass
+from operator import attrgetter
 
-AGE, SEX, BP, CHOLESTEROL, NA_TO_K = "Age", "Sex", "BP", "Cholesterol", "Na_to_K"
+
+@dataclass(frozen=True)
+class Feature:
+    """One input of the model, as the dataset, the API and the log name it."""
+
+    name: str  # the CSV column and the legacy query parameter
+    field: str  # the JSON and form field, the log's column, the record attribute
+    description: str
+    kind: str  # "integer", "number" or "category"
+    allowed: tuple[str, ...] = ()  # categories, canonical (upper-case) spelling
+    range: tuple[float, float] = (0.0, 0.0)  # accepted input, inclusive
+    tolerance: float = 0.0  # how near a threshold counts as "near a boundary"
+    column: dict = field(default_factory=dict)  # options of the log's column
+
+
+SPECS: tuple[Feature, ...] = (
+    Feature("Age", "age", "Patient age in whole years.", "integer",
+            range=(0, 120), tolerance=2.0),
+    Feature("Sex", "sex", "Patient sex.", "category", allowed=("F", "M")),
+    Feature("BP", "bp", "Blood pressure level.", "category",
+            allowed=("HIGH", "LOW", "NORMAL")),
+    Feature("Cholesterol", "cholesterol", "Cholesterol level.", "category",
+            allowed=("HIGH", "NORMAL")),
+    Feature("Na_to_K", "na_to_k", "Blood sodium-to-potassium ratio.", "number",
+            range=(1.0, 100.0), tolerance=0.5),
+)  # fmt: skip
 TARGET = "Drug"
-
-#: Feature columns in the order the model sees them (as in drug200.csv).
-FEATURES: tuple[str, ...] = (AGE, SEX, BP, CHOLESTEROL, NA_TO_K)
-
-#: Allowed values of each categorical feature, canonical (upper-case) spelling.
-CATEGORIES: dict[str, tuple[str, ...]] = {
-    SEX: ("F", "M"),
-    BP: ("HIGH", "LOW", "NORMAL"),
-    CHOLESTEROL: ("HIGH", "NORMAL"),
-}
-CATEGORICAL: tuple[str, ...] = tuple(CATEGORIES)
-NUMERIC: tuple[str, ...] = (AGE, NA_TO_K)
-
-#: Accepted input range of each numeric feature (inclusive). Values inside this
-#: range but outside the training data's range are answered with a warning.
-RANGES: dict[str, tuple[float, float]] = {AGE: (0, 120), NA_TO_K: (1.0, 100.0)}
-INTEGER: frozenset[str] = frozenset({AGE})
-#: Numbers as people type them: no underscores, no "nan" or "inf".
-PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-#: How close to a numeric threshold a value must be to call the answer "near a
-#: decision boundary" (years of age, units of sodium-to-potassium ratio).
-BOUNDARY_TOLERANCE: dict[str, float] = {AGE: 2.0, NA_TO_K: 0.5}
-
 #: The five drugs, spelled as in the public drug200 file.
 LABELS: tuple[str, ...] = ("DrugY", "drugA", "drugB", "drugC", "drugX")
 
-#: JSON and form field name of each feature (the PatientRecord attribute names).
-FIELD_NAMES: dict[str, str] = {
-    AGE: "age",
-    SEX: "sex",
-    BP: "bp",
-    CHOLESTEROL: "cholesterol",
-    NA_TO_K: "na_to_k",
+SPEC: dict[str, Feature] = {spec.name: spec for spec in SPECS}
+#: Feature columns in the order the model sees them (as in drug200.csv).
+FEATURES: tuple[str, ...] = tuple(SPEC)
+FIELDS: tuple[str, ...] = tuple(spec.field for spec in SPECS)
+FIELD_NAMES: dict[str, str] = {spec.name: spec.field for spec in SPECS}
+FEATURE_OF_FIELD: dict[str, str] = {spec.field: spec.name for spec in SPECS}
+DESCRIPTIONS: dict[str, str] = {spec.name: spec.description for spec in SPECS}
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    spec.name: spec.allowed for spec in SPECS if spec.kind == "category"
 }
+CATEGORICAL: tuple[str, ...] = tuple(CATEGORIES)
+NUMERIC: tuple[str, ...] = tuple(n for n in FEATURES if n not in CATEGORIES)
+#: Accepted input range of each numeric feature (inclusive). Values inside this
+#: range but outside the training data's range are answered with a warning.
+RANGES: dict[str, tuple[float, float]] = {n: SPEC[n].range for n in NUMERIC}
+INTEGER: frozenset[str] = frozenset(n for n in NUMERIC if SPEC[n].kind == "integer")
+BOUNDARY_TOLERANCE: dict[str, float] = {n: SPEC[n].tolerance for n in NUMERIC}
 
-DESCRIPTIONS: dict[str, str] = {
-    AGE: "Patient age in whole years.",
-    SEX: "Patient sex.",
-    BP: "Blood pressure level.",
-    CHOLESTEROL: "Cholesterol level.",
-    NA_TO_K: "Blood sodium-to-potassium ratio.",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PatientRecord:
-    """One validated patient: categories canonical, numbers in range."""
-
-    age: int
-    sex: str
-    bp: str
-    cholesterol: str
-    na_to_k: float
-
-    def as_row(self) -> tuple:
-        """The record as a row in FEATURES order."""
-        return (self.age, self.sex, self.bp, self.cholesterol, self.na_to_k)
-
-    def as_dict(self) -> dict:
-        """The record keyed by the dataset's column names."""
-        return dict(zip(FEATURES, self.as_row(), strict=True))
-
-
-class FieldError(ValueError):
-    """A value that is not acceptable for a feature; the message names the fix."""
+_row = attrgetter(*FIELDS)
+_types = {"integer": int, "number": float, "category": str}
+PatientRecord = make_dataclass(
+    "PatientRecord",
+    [(spec.field, _types[spec.kind]) for spec in SPECS],
+    frozen=True,
+    slots=True,
+    namespace={
+        "__module__": __name__,
+        "__doc__": "One validated patient: categories canonical, numbers in range.",
+        "as_row": lambda self: _row(self),
+        "as_dict": lambda self: dict(zip(FEATURES, _row(self), strict=True)),
+        "as_fields": lambda self: dict(zip(FIELDS, _row(self), strict=True)),
+    },
+)
 
 
 def allowed_text(name: str) -> str:
@@ -88,79 +85,36 @@ def allowed_text(name: str) -> str:
     return f"{kind} from {low:g} to {high:g}"
 
 
-def shown(value: object, limit: int = 40) -> str:
-    """A value quoted for an error message: bounded, and safe for huge numbers."""
-    try:
-        text = repr(value)
-    except ValueError:  # an int too long to print
-        return "<a number too long to show>"
-    return text if len(text) <= limit else text[: limit - 4] + "...'"
+def help_text(name: str) -> str:
+    """What a feature is and what it accepts, for forms and API documentation."""
+    return f"{DESCRIPTIONS[name]} Accepts {allowed_text(name)}."
 
 
-def clean_category(name: str, value: object) -> str:
-    """Return the canonical spelling of a category value (case-insensitive)."""
-    text = value.strip().upper() if isinstance(value, str) else None
-    if text in CATEGORIES[name]:
-        return text
-    raise FieldError(
-        f"{name} {shown('' if value is None else value)} is not allowed: "
-        f"use {allowed_text(name)}."
-    )
+def describe(name: str, observed: list | None = None) -> dict:
+    """A feature as validation sees it, with the training data's observed range.
+
+    The one description the manifest, ``/api/v1/model/`` and the schema share.
+    """
+    spec = SPEC[name]
+    entry = {"name": name, "field": spec.field, "description": spec.description}
+    if spec.kind == "category":
+        return entry | {"kind": spec.kind, "allowed": list(spec.allowed)}
+    return entry | {
+        "kind": spec.kind,
+        "allowed_range": list(spec.range),
+        "observed_range": observed,
+    }
 
 
-def clean_number(name: str, value: object) -> int | float:
-    """Parse and range-check a numeric feature given as text or number."""
-    if isinstance(value, bool):
-        raise FieldError(f"{name} must be {allowed_text(name)}.")
-    if isinstance(value, str) and not PLAIN_NUMBER.fullmatch(value.strip()):
-        raise FieldError(
-            f"{name} {shown(value)} is not a number: use {allowed_text(name)}."
-        )
-    try:
-        number = float(value.strip()) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise FieldError(
-            f"{name} {shown(value)} is not a number: use {allowed_text(name)}."
-        ) from None
-    low, high = RANGES[name]
-    if not (low <= number <= high):  # also rejects NaN
-        raise FieldError(
-            f"{name} {shown(value)} is out of range: use {allowed_text(name)}."
-        )
-    if name in INTEGER:
-        if number != int(number):
-            raise FieldError(f"{name} {shown(value)} must be {allowed_text(name)}.")
-        return int(number)
-    return number
-
-
-def clean_value(name: str, value: object) -> int | float | str:
-    """Validate one feature value, whichever kind it is."""
-    if name in CATEGORIES:
-        return clean_category(name, value)
-    return clean_number(name, value)
-
-
-def record_from_mapping(values: dict) -> PatientRecord:
-    """Build a record from a mapping keyed by FEATURES; raise a dict of errors."""
-    cleaned, errors = {}, {}
-    for name in FEATURES:
-        raw = values.get(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            errors[name] = f"{name} is required: use {allowed_text(name)}."
-            continue
-        try:
-            cleaned[name] = clean_value(name, raw)
-        except FieldError as exc:
-            errors[name] = str(exc)
-    if errors:
-        raise RecordError(errors)
-    return PatientRecord(*(cleaned[name] for name in FEATURES))
-
-
-class RecordError(ValueError):
-    """Several field errors for one record, keyed by feature name."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+def random_record(rng: random.Random, ranges: dict | None = None) -> PatientRecord:
+    """A record drawn uniformly from what validation accepts (or narrower ranges)."""
+    values = []
+    for spec in SPECS:
+        low, high = (ranges or {}).get(spec.name, spec.range)
+        if spec.kind == "category":
+            values.append(rng.choice(spec.allowed))
+        elif spec.kind == "integer":
+            values.append(rng.randint(int(low), int(high)))
+        else:
+            values.append(round(rng.uniform(low, high), 3))
+    return PatientRecord(*values)

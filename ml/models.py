@@ -8,6 +8,24 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from ml.compiled import CompiledTree
+from ml.exceptions import ModelUnavailable
+from ml.verification import verify_artifact
+
+NO_ACTIVE_MODEL = (
+    "No active model. Train one with `python manage.py train_model --activate` "
+    "or activate a registered one with `python manage.py activate_model VERSION`."
+)
+
+
+class ModelVersionQuerySet(models.QuerySet):
+    def active(self) -> ModelVersion:
+        """The active version, or ModelUnavailable saying how to get one."""
+        found = self.filter(is_active=True).first()
+        if found is None:
+            raise ModelUnavailable(NO_ACTIVE_MODEL)
+        return found
+
 
 class ModelVersion(models.Model):
     """A registered artifact; at most one is active (enforced by the database)."""
@@ -29,6 +47,8 @@ class ModelVersion(models.Model):
     is_active = models.BooleanField(default=False)
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = ModelVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ("-created_at",)
         constraints = [
@@ -48,21 +68,23 @@ class ModelVersion(models.Model):
         return Path(settings.ML_ARTIFACT_DIR) / self.artifact_path
 
     @property
+    def folder(self) -> Path:
+        """The artifact folder (model, compiled tree, manifest)."""
+        return self.path.parent
+
+    @property
     def cv_accuracy(self) -> float | None:
         return self.metrics.get("cv", {}).get("mean")
 
+    def verify(self) -> CompiledTree:
+        """The served form, verified against the registry's copy of the manifest."""
+        return verify_artifact(self.folder, self.manifest)
+
     def activate(self) -> None:
-        """Make this the only active version."""
+        """Make this the only active version (callers verify first)."""
         with transaction.atomic():
             ModelVersion.objects.select_for_update().filter(is_active=True).exclude(
                 pk=self.pk
             ).update(is_active=False)
             self.is_active, self.activated_at = True, timezone.now()
             self.save(update_fields=["is_active", "activated_at"])
-            transaction.on_commit(clear_predictor_cache)
-
-
-def clear_predictor_cache() -> None:
-    from ml.predictor import clear_cache  # numpy-heavy: import only when needed
-
-    clear_cache()

@@ -1,9 +1,11 @@
 """The cached, verified, fast predictor the web layer asks for.
 
-``get_predictor()`` loads the active version lazily, once per process, and keeps
-it keyed by version. Every few seconds (``ML_MODEL_REFRESH_SECONDS``) it looks up
-which version is active and whether its file changed on disk, so an activation
-reaches every worker and a damaged artifact stops being served.
+Contract: ``get_predictor()`` returns the active version, verified and loaded,
+or raises ``ModelUnavailable``; it loads lazily, once per process, and at most
+every ``ML_MODEL_REFRESH_SECONDS`` looks up which version is active and whether
+its files changed on disk, so an activation reaches every worker and host and a
+damaged artifact stops being served. ``clear_cache()`` forgets everything (after
+an activation in this process, and in tests). Both are safe across threads.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 
-from ml import features as F
-from ml.compiled import CompiledTree, PredictionResult
-from ml.exceptions import ModelUnavailable
+from ml.answers import Answerer, PredictionResult
+from ml.models import ModelVersion
+
+NEVER = (None, float("-inf"))
 
 
 @dataclass(frozen=True)
@@ -30,92 +34,95 @@ class Predictor:
     classes: tuple[str, ...]
     feature_schema: list
     metrics: dict
-    tree: CompiledTree
+    answerer: Answerer
     file_stamp: tuple
 
-    def predict(self, records: Sequence[F.PatientRecord]) -> list[PredictionResult]:
+    def predict(self, records: Sequence) -> list[PredictionResult]:
         """Explained answers for one or many validated records."""
         if len(records) <= 16:
-            return [self.tree.predict_one(r) for r in records]
-        return self.tree.predict_many(list(records))
+            return [self.answerer.predict_one(r) for r in records]
+        return self.answerer.predict_many(list(records))
 
 
-_lock = threading.Lock()
-_cache: dict[str, Predictor] = {}
-_current: list = [None, float("-inf")]  # [Predictor | None, checked at]
+class PredictorCache:
+    """The process's loaded versions and which one is current, behind one lock."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[str, Predictor] = {}
+        self._current: tuple[Predictor | None, float] = NEVER
 
-def clear_cache() -> None:
-    """Forget loaded models (tests, activation in this process)."""
-    with _lock:
-        _cache.clear()
-        _current[:] = [None, float("-inf")]
+    def fresh(self) -> Predictor | None:
+        """The current predictor if it was checked recently enough, else None."""
+        predictor, checked = self._current  # one read: a tuple is swapped whole
+        age = time.monotonic() - checked
+        return predictor if age < settings.ML_MODEL_REFRESH_SECONDS else None
 
+    def get(self) -> Predictor:
+        """The active predictor; reloaded when stale, re-checked under the lock."""
+        predictor = self.fresh()
+        if predictor is not None:
+            return predictor
+        with self._lock:
+            predictor = self.fresh()  # another thread may have just refreshed
+            if predictor is None:
+                self._current = NEVER  # a failed refresh must not serve the old one
+                predictor = self._refresh()
+                self._current = (predictor, time.monotonic())
+            return predictor
 
-def get_predictor() -> Predictor:
-    """The active model, loaded and verified, or ModelUnavailable."""
-    predictor, checked = _current
-    if (
-        predictor is not None
-        and time.monotonic() - checked < settings.ML_MODEL_REFRESH_SECONDS
-    ):
+    def clear(self) -> None:
+        with self._lock:
+            self._loaded.clear()
+            self._current = NEVER
+
+    def _refresh(self) -> Predictor:
+        """Look up the active version; reuse its loaded model unless a file changed."""
+        row = ModelVersion.objects.active()
+        compiled = row.manifest.get("compiled", {}).get("file", "compiled.json")
+        stamp = file_stamp(row.path) + file_stamp(row.folder / compiled)
+        cached = self._loaded.get(row.version)
+        if cached is not None and cached.file_stamp == stamp:
+            return cached
+        self._loaded.pop(row.version, None)
+        self._loaded[row.version] = predictor = load(row, stamp)
         return predictor
-    with _lock:
-        _current[0] = None
-        predictor = refresh()
-        _current[:] = [predictor, time.monotonic()]
-    return predictor
 
 
-def refresh() -> Predictor:
-    """Look up the active version; reuse its loaded model unless the file changed."""
-    from ml.registry import active_version  # the registry needs the app registry
-
-    row = active_version()
-    compiled = row.manifest.get("compiled", {}).get("file", "compiled.json")
-    stamp = file_stamp(row.path) + file_stamp(row.path.parent / compiled)
-    cached = _cache.get(row.version)
-    if cached is not None and cached.file_stamp == stamp:
-        return cached
-    _cache.pop(row.version, None)
-    predictor = load(row, stamp)
-    _cache[row.version] = predictor
-    return predictor
-
-
-def file_stamp(path) -> tuple:
-    """What changes when a file is replaced, truncated or deleted."""
+def file_stamp(path: Path) -> tuple:
+    """What changes when a file is replaced, truncated or deleted. A missing file
+    matches no loaded model, so verification is asked and says what is wrong."""
     try:
         st = os.stat(path)
-    except OSError as exc:
-        raise ModelUnavailable(
-            f"Model artifact {path} is missing ({exc.strerror}); restore it or retrain "
-            "with `python manage.py train_model --activate`."
-        ) from None
+    except OSError:
+        return (None,)
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def load(row, stamp: tuple) -> Predictor:
+def load(row: ModelVersion, stamp: tuple) -> Predictor:
     """Verify and compile one registered version (no unpickling, no scikit-learn)."""
-    from ml.artifacts import load_compiled
-
     observed = {
         f["name"]: tuple(f["observed_range"])
         for f in row.feature_schema
-        if "observed_range" in f
+        if f.get("observed_range")
     }
-    tree = load_compiled(row.path, row.manifest, row.version, observed)
+    answerer = Answerer(row.verify(), observed, row.version)
     return Predictor(
         row.id,
         row.version,
-        tuple(tree.classes),
+        tuple(answerer.tree.classes),
         row.feature_schema,
         row.metrics,
-        tree,
+        answerer,
         stamp,
     )
 
 
-def predict(records: Sequence[F.PatientRecord]) -> list[PredictionResult]:
+_cache = PredictorCache()
+get_predictor = _cache.get
+clear_cache = _cache.clear
+
+
+def predict(records: Sequence) -> list[PredictionResult]:
     """Explained answers from the active model for one or many records."""
     return get_predictor().predict(records)

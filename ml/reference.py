@@ -2,6 +2,9 @@
 
 from ml.features import PatientRecord
 
+#: The tutorial notebook's default widget values (answered drugC).
+TUTORIAL_DEFAULT = PatientRecord(47, "F", "LOW", "HIGH", 14.0)
+
 #: (record, expected drug) pairs from the original tutorial.
 EXAMPLES: tuple[tuple[PatientRecord, str], ...] = (
     (PatientRecord(47, "M", "LOW", "HIGH", 10.114), "drugC"),

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 
-from ml.artifacts import MODEL_FILE, check_compatible, read_manifest, read_verified
+from ml import predictor
+from ml.artifacts import MODEL_FILE, read_manifest
 from ml.exceptions import ModelUnavailable
 from ml.models import ModelVersion
 
@@ -58,19 +60,7 @@ def model_version_activate(*, version: str) -> ModelVersion:
         raise ModelUnavailable(
             f"No registered model version {version!r}; known: {known or 'none'}."
         ) from None
-    check_compatible(model_version.manifest.get("libraries", {}))
-    read_verified(model_version.path, model_version.sha256)
+    model_version.verify()
     model_version.activate()
+    transaction.on_commit(predictor.clear_cache)
     return model_version
-
-
-def active_version() -> ModelVersion:
-    """The active version, or ModelUnavailable saying how to get one."""
-    found = ModelVersion.objects.filter(is_active=True).first()
-    if found is None:
-        raise ModelUnavailable(
-            "No active model. Train one with `python manage.py train_model "
-            "--activate` or activate a registered one with `python manage.py "
-            "activate_model VERSION`."
-        )
-    return found

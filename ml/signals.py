@@ -3,10 +3,10 @@
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from ml.predictor import clear_cache
+
 
 @receiver(setting_changed)
 def reset_predictor(*, setting, **kwargs):
     if setting in {"ML_ARTIFACT_DIR", "ML_MODEL_REFRESH_SECONDS", "DATABASES"}:
-        from ml.predictor import clear_cache
-
         clear_cache()

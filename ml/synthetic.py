@@ -10,13 +10,13 @@ import csv
 import io
 import random
 
-from ml import features as F
+from ml import features as vocab
 
 #: Category frequencies of the real file (counts out of 200).
 WEIGHTS = {
-    F.SEX: {"F": 96, "M": 104},
-    F.BP: {"HIGH": 77, "LOW": 64, "NORMAL": 59},
-    F.CHOLESTEROL: {"HIGH": 103, "NORMAL": 97},
+    "Sex": {"F": 96, "M": 104},
+    "BP": {"HIGH": 77, "LOW": 64, "NORMAL": 59},
+    "Cholesterol": {"HIGH": 103, "NORMAL": 97},
 }
 AGE_RANGE = (15, 74)
 #: Na_to_K of DrugY patients and of everyone else, as in the real file.
@@ -47,7 +47,7 @@ def generate_rows(rows: int, seed: int) -> list[tuple]:
     out = []
     for _ in range(rows):
         age = rng.randint(*AGE_RANGE)
-        sex, bp, chol = pick(F.SEX), pick(F.BP), pick(F.CHOLESTEROL)
+        sex, bp, chol = pick("Sex"), pick("BP"), pick("Cholesterol")
         low, high = NA_TO_K_HIGH if rng.random() < DRUG_Y_SHARE else NA_TO_K_LOW
         # Skewed towards the low end of each band, as the real ratios are.
         na_to_k = round(low + (high - low) * rng.random() ** 1.6, 3)
@@ -59,7 +59,7 @@ def generate_csv(rows: int = 1000, seed: int = 200) -> str:
     """The generated dataset as CSV text with the real file's header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow((*F.FEATURES, F.TARGET))
+    writer.writerow((*vocab.FEATURES, vocab.TARGET))
     for age, sex, bp, chol, na_to_k, drug in generate_rows(rows, seed):
         writer.writerow((age, sex, bp, chol, f"{na_to_k:.3f}", drug))
     return buffer.getvalue()

@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn.tree import DecisionTreeClassifier
 
-from ml import features as F
+from ml import features as vocab
 from ml.dataset import Dataset
 from ml.exceptions import DatasetError
 
@@ -39,11 +39,13 @@ def build_pipeline(random_state: int = TREE_SEED) -> Pipeline:
             (
                 "categories",
                 OrdinalEncoder(
-                    categories=[list(F.CATEGORIES[name]) for name in F.CATEGORICAL]
+                    categories=[
+                        list(vocab.CATEGORIES[name]) for name in vocab.CATEGORICAL
+                    ]
                 ),
-                list(F.CATEGORICAL),
+                list(vocab.CATEGORICAL),
             ),
-            ("numbers", "passthrough", list(F.NUMERIC)),
+            ("numbers", "passthrough", list(vocab.NUMERIC)),
         ]
     )
     tree = DecisionTreeClassifier(random_state=random_state)
@@ -52,7 +54,7 @@ def build_pipeline(random_state: int = TREE_SEED) -> Pipeline:
 
 def to_frame(records) -> pd.DataFrame:
     """Records as a DataFrame with the dataset's column names."""
-    return pd.DataFrame([r.as_row() for r in records], columns=list(F.FEATURES))
+    return pd.DataFrame([r.as_row() for r in records], columns=list(vocab.FEATURES))
 
 
 def train(
@@ -125,32 +127,3 @@ def cross_validate(
 
 def is_plain(value: object) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
-
-
-def format_report(metrics: dict) -> str:
-    """The metrics as a readable text report."""
-    cv = metrics["cv"]
-    folds = ", ".join(f"{s:.3f}" for s in cv["folds"])
-    lines = [
-        f"Cross-validated accuracy: {cv['mean']:.4f} ± {cv['std']:.4f} "
-        f"({cv['scheme']})",
-        f"  fold scores: {folds}",
-        f"Training accuracy: {metrics['training_accuracy']:.4f}; tree depth "
-        f"{metrics['tree']['depth']}, {metrics['tree']['leaves']} leaves",
-        "",
-        f"{'drug':<8} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
-    ]
-    for label, row in metrics["per_class"].items():
-        lines.append(
-            f"{label:<8} {row['precision']:>9.3f} {row['recall']:>7.3f} "
-            f"{row['f1-score']:>6.3f} {int(row['support']):>8}"
-        )
-    cm = metrics["confusion_matrix"]
-    lines += [
-        "",
-        "Confusion matrix (rows: true, columns: predicted, out-of-fold):",
-        " " * 9 + "".join(f"{lab:>7}" for lab in cm["labels"]),
-    ]
-    for label, row in zip(cm["labels"], cm["matrix"], strict=True):
-        lines.append(f"{label:<9}" + "".join(f"{n:>7}" for n in row))
-    return "\n".join(lines)

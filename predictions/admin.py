@@ -6,30 +6,17 @@ import json
 from django.contrib import admin
 from django.http import HttpResponse
 
+from ml import features as vocab
 from predictions.models import Prediction
 
-EXPORT_FIELDS = (
-    "id",
-    "created_at",
-    "outcome",
-    "channel",
-    "user",
-    "request_id",
-    "item_index",
-    "age",
-    "sex",
-    "bp",
-    "cholesterol",
-    "na_to_k",
-    "drug",
-    "probabilities",
-    "model_version",
-    "near_boundary",
-    "explanation",
-    "warnings",
-    "latency_us",
-    "errors",
-    "raw_input",
+#: The head of every row, then the features (ml.features), then every other
+#: column of the model: a column added to Prediction is exported without an edit.
+HEAD = ("id", "created_at", "outcome", "channel", "user", "request_id", "item_index")
+EXPORT_FIELDS = (*HEAD, *vocab.FIELDS)
+EXPORT_FIELDS += tuple(
+    field.name
+    for field in Prediction._meta.concrete_fields
+    if field.name not in EXPORT_FIELDS
 )
 
 
@@ -42,11 +29,7 @@ class PredictionAdmin(admin.ModelAdmin):
         "channel",
         "user",
         "drug",
-        "age",
-        "sex",
-        "bp",
-        "cholesterol",
-        "na_to_k",
+        *vocab.FIELDS,
         "model_version",
         "near_boundary",
     )
@@ -61,7 +44,7 @@ class PredictionAdmin(admin.ModelAdmin):
     search_fields = ("request_id", "user__username", "drug")
     date_hierarchy = "created_at"
     list_select_related = ("user", "model_version")
-    readonly_fields = (*EXPORT_FIELDS[1:], "boundary")
+    readonly_fields = EXPORT_FIELDS[1:]
     actions = ("export_csv",)
     list_per_page = 50
 

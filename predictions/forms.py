@@ -2,7 +2,8 @@
 
 from django import forms
 
-from ml import features as F
+from ml import features as vocab
+from ml import validation
 
 
 class FeatureField(forms.Field):
@@ -10,27 +11,27 @@ class FeatureField(forms.Field):
 
     def __init__(self, feature: str, **kwargs):
         self.feature = feature
-        super().__init__(label=feature, help_text=F.DESCRIPTIONS[feature], **kwargs)
+        super().__init__(label=feature, help_text=vocab.DESCRIPTIONS[feature], **kwargs)
 
     def clean(self, value):
         if value in self.empty_values:
             raise forms.ValidationError(
-                f"{self.feature} is required: use {F.allowed_text(self.feature)}.",
+                f"{self.feature} is required: use {vocab.allowed_text(self.feature)}.",
                 code="required",
             )
         try:
-            return F.clean_value(self.feature, value)
-        except F.FieldError as exc:
+            return validation.clean_value(self.feature, value)
+        except validation.FieldError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
 
 
 def widget_for(feature: str) -> forms.Widget:
-    if feature in F.CATEGORIES:
+    if feature in vocab.CATEGORIES:
         return forms.Select(
-            choices=[("", "—"), *((v, v) for v in F.CATEGORIES[feature])]
+            choices=[("", "—"), *((v, v) for v in vocab.CATEGORIES[feature])]
         )
-    low, high = F.RANGES[feature]
-    step = "1" if feature in F.INTEGER else "any"
+    low, high = vocab.RANGES[feature]
+    step = "1" if feature in vocab.INTEGER else "any"
     return forms.NumberInput(
         attrs={"min": low, "max": high, "step": step, "inputmode": "decimal"}
     )
@@ -41,13 +42,13 @@ class PredictionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for feature in F.FEATURES:
-            self.fields[F.FIELD_NAMES[feature]] = FeatureField(
+        for feature in vocab.FEATURES:
+            self.fields[vocab.FIELD_NAMES[feature]] = FeatureField(
                 feature, widget=widget_for(feature)
             )
 
-    def record(self) -> F.PatientRecord:
+    def record(self) -> vocab.PatientRecord:
         """The validated record (call after is_valid())."""
-        return F.PatientRecord(
-            **{name: self.cleaned_data[name] for name in F.FIELD_NAMES.values()}
+        return vocab.PatientRecord(
+            **{name: self.cleaned_data[name] for name in vocab.FIELD_NAMES.values()}
         )

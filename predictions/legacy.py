@@ -10,20 +10,23 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ml import features as F
+from ml import features as vocab
+from ml import validation
 from predictions import schema
-from predictions.apis import reject
+from predictions.errors import reject
 from predictions.models import Channel
 from predictions.negotiation import JsonOnly
 from predictions.permissions import CanPredict
 from predictions.services import prediction_create
 
 
-def parse_query(params) -> F.PatientRecord:
+def parse_query(params) -> vocab.PatientRecord:
     """A record from the query string; a ValidationError names each bad parameter."""
     try:
-        return F.record_from_mapping({name: params.get(name) for name in F.FEATURES})
-    except F.RecordError as exc:
+        return validation.record_from_mapping(
+            {name: params.get(name) for name in vocab.FEATURES}
+        )
+    except validation.RecordError as exc:
         raise exceptions.ValidationError(
             {name: [message] for name, message in exc.errors.items()}
         ) from None

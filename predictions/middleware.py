@@ -9,7 +9,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from predictions.errors import RETRY_AFTER_SECONDS
 from predictions.metrics import REQUESTS, UNAVAILABLE
+from predictions.paths import wants_json
 
 HEADER = "X-Request-Id"
 VALID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -72,10 +74,10 @@ class DatabaseUnavailableMiddleware:
             extra={"request_id": getattr(request, "request_id", None)},
         )
         UNAVAILABLE.labels("DatabaseUnavailable").inc()
-        if request.path.startswith(("/api/", "/drug")):
+        if wants_json(request.path):
             response = JsonResponse({"detail": DATABASE_DOWN}, status=503)
         else:  # a page for people; it must not touch the session or the user
             page = render_to_string("503.html", {"detail": DATABASE_DOWN})
             response = HttpResponse(page, status=503)
-        response["Retry-After"] = "5"
+        response["Retry-After"] = RETRY_AFTER_SECONDS
         return response

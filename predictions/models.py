@@ -5,6 +5,7 @@ from django.db import connections, models
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from ml import features as vocab
 from ml.models import ModelVersion
 from predictions.writes import insert_rows
 
@@ -33,7 +34,29 @@ class PredictionManager(models.Manager):
         insert_rows(connections[self.db], self.db, self.model, rows)
 
 
-class Prediction(models.Model):
+def feature_column(spec: vocab.Feature) -> models.Field:
+    """The log's column for one feature: typed, empty for a rejected request."""
+    if spec.kind == "category":
+        width = max(len(value) for value in spec.allowed)
+        return models.CharField(spec.name, max_length=max(8, width), blank=True)
+    if spec.kind == "integer":
+        return models.PositiveSmallIntegerField(spec.name, null=True)
+    return models.FloatField(spec.name, null=True)
+
+
+#: What was asked: one column per feature of ml.features, named by its field.
+PatientColumns = type(
+    "PatientColumns",
+    (models.Model,),
+    {
+        "__module__": __name__,
+        "Meta": type("Meta", (), {"abstract": True}),
+        **{spec.field: feature_column(spec) for spec in vocab.SPECS},
+    },
+)
+
+
+class Prediction(PatientColumns):
     """An append-only audit row, in the manner of Django admin's LogEntry."""
 
     created_at = models.DateTimeField(
@@ -54,12 +77,6 @@ class Prediction(models.Model):
     item_index = models.PositiveIntegerField(
         default=0, help_text="Position in a batch."
     )
-    # What was asked (typed columns; empty for a rejected request).
-    age = models.PositiveSmallIntegerField(null=True)
-    sex = models.CharField(max_length=8, blank=True)
-    bp = models.CharField("BP", max_length=8, blank=True)
-    cholesterol = models.CharField(max_length=8, blank=True)
-    na_to_k = models.FloatField("Na_to_K", null=True)
     # What was answered.
     drug = models.CharField(max_length=16, blank=True, db_index=True)
     probabilities = models.JSONField(default=dict)

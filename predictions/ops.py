@@ -15,6 +15,7 @@ from django_prometheus.exports import ExportToDjangoView
 from ml import ModelUnavailable
 from ml.predictor import get_predictor
 from ml.reference import failing_examples
+from predictions.paths import wants_json
 
 logger = logging.getLogger("drugsite.ops")
 
@@ -95,6 +96,6 @@ def metrics(request):
 
 def not_found(request, exception=None):
     """404: JSON under /api/ and for /drug (as the API documents), HTML elsewhere."""
-    if request.path.startswith(("/api/", "/drug")):
+    if wants_json(request.path):
         return JsonResponse({"detail": "Not found."}, status=404)
     return page_not_found(request, exception)

@@ -11,57 +11,29 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from ml import features as F
+from ml import features as vocab
+from ml.reference import TUTORIAL_DEFAULT
 from predictions.notices import INTENDED_USE
-from predictions.serializers import PatientSerializer, PredictionSerializer
-
-ERROR = inline_serializer(
-    "Error", {"detail": serializers.CharField(help_text="What went wrong.")}
-)
-VALIDATION_ERROR = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Invalid input. Keys are field names (for a batch: item indexes, "
-    "then field names); each message names the allowed values.",
-    examples=[
-        OpenApiExample(
-            "Single record",
-            {"bp": ["BP 'VERYHIGH' is not allowed: use one of HIGH, LOW, NORMAL."]},
-        ),
-        OpenApiExample(
-            "Batch",
-            {
-                "1": {
-                    "age": [
-                        "Age 470 is out of range: use a whole number from 0 to 120."
-                    ]
-                }
-            },
-        ),
-    ],
-)
-UNAUTHORIZED = OpenApiResponse(ERROR, description="No or bad credentials.")
-UNAVAILABLE = OpenApiResponse(
+from predictions.output import PredictionSerializer
+from predictions.schema_responses import (
     ERROR,
-    description="No usable model, or the audit log cannot be written: no answer "
-    "is given without its log row. Retry after the Retry-After header's seconds.",
+    THROTTLED,
+    UNAUTHORIZED,
+    UNAVAILABLE,
+    VALIDATION_ERROR,
 )
-THROTTLED = OpenApiResponse(ERROR, description="Too many requests; see Retry-After.")
-EXAMPLE_PATIENT = {
-    "age": 47,
-    "sex": "F",
-    "bp": "LOW",
-    "cholesterol": "HIGH",
-    "na_to_k": 14,
-}
+from predictions.serializers import PatientSerializer
+
+EXAMPLE_PATIENT = TUTORIAL_DEFAULT.as_fields()
 
 
 def parameter_schema(name: str) -> dict:
-    """A query parameter's JSON schema, from ml.features."""
-    if name in F.CATEGORIES:
-        return {"type": "string"}
-    low, high = F.RANGES[name]
-    kind = "integer" if name in F.INTEGER else "number"
-    return {"type": kind, "minimum": low, "maximum": high}
+    """A query parameter's JSON schema, from the feature's description."""
+    described = vocab.describe(name)
+    if "allowed" in described:
+        return {"type": "string", "enum": described["allowed"]}
+    low, high = described["allowed_range"]
+    return {"type": described["kind"], "minimum": low, "maximum": high}
 
 
 predictions_request = PolymorphicProxySerializer(
@@ -137,15 +109,14 @@ legacy_drug = extend_schema(
             parameter_schema(name),
             OpenApiParameter.QUERY,
             required=True,
-            description=f"{F.DESCRIPTIONS[name]} Accepts {F.allowed_text(name)}.",
-            enum=list(F.CATEGORIES[name]) if name in F.CATEGORIES else None,
+            description=vocab.help_text(name),
         )
-        for name in F.FEATURES
+        for name in vocab.FEATURES
     ],
     responses={
         200: inline_serializer(
             "LegacyAnswer",
-            {"recommended_drug": serializers.ChoiceField(choices=F.LABELS)},
+            {"recommended_drug": serializers.ChoiceField(choices=vocab.LABELS)},
         ),
         400: VALIDATION_ERROR,
         401: UNAUTHORIZED,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from ml.features import PatientRecord
+from ml import features as vocab
 from ml.models import ModelVersion
 from ml.predictor import get_predictor
 from predictions import metrics
@@ -32,7 +32,7 @@ class LogUnavailable(RuntimeError):
 
 
 def prediction_create(
-    *, records: Sequence[PatientRecord], channel: Channel, user, request_id: str
+    *, records: Sequence[vocab.PatientRecord], channel: Channel, user, request_id: str
 ) -> list[Prediction]:
     """Predict for each record and log one row per answer, all or nothing."""
     predictor = get_predictor()
@@ -51,11 +51,7 @@ def prediction_create(
             user=user,
             request_id=request_id,
             item_index=index,
-            age=record.age,
-            sex=record.sex,
-            bp=record.bp,
-            cholesterol=record.cholesterol,
-            na_to_k=record.na_to_k,
+            **record.as_fields(),
             drug=result.drug,
             probabilities=result.probabilities,
             model_version=model_version,
@@ -98,7 +94,7 @@ def observe(
         "model_us": elapsed_ns // 1000,
     }
     if settings.DRUGSITE_LOG_PATIENT_DATA:
-        extra["inputs"] = [[r.age, r.sex, r.bp, r.cholesterol, r.na_to_k] for r in rows]
+        extra["inputs"] = [[getattr(r, name) for name in vocab.FIELDS] for r in rows]
         extra["drugs"] = [r.drug for r in rows]
     logger.info("prediction", extra=extra)
 

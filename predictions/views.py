@@ -6,16 +6,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from ml import ModelUnavailable
-from ml.features import FIELD_NAMES
-from predictions.apis import public_message
+from ml import features as vocab
+from ml.reference import TUTORIAL_DEFAULT
+from predictions.errors import public_message
 from predictions.forms import PredictionForm
 from predictions.models import Channel, Outcome, Prediction
 from predictions.notices import INTENDED_USE
 from predictions.selectors import recent_predictions
 from predictions.services import LogUnavailable, prediction_create, prediction_reject
-
-#: The tutorial notebook's default widget values.
-DEFAULTS = {"age": 47, "sex": "F", "bp": "LOW", "cholesterol": "HIGH", "na_to_k": 14}
 
 
 @login_required
@@ -56,9 +54,9 @@ def prescription_form(request):
             outcome=Outcome.ANSWERED,
         )
     initial = (
-        {name: getattr(shown, name) for name in FIELD_NAMES.values()}
+        {name: getattr(shown, name) for name in vocab.FIELDS}
         if shown
-        else DEFAULTS
+        else TUTORIAL_DEFAULT.as_fields()
     )
     return page(request, PredictionForm(initial=initial), shown=shown)
 

@@ -10,14 +10,11 @@ from django.conf import settings
 @pytest.fixture(scope="session")
 def other_store(tmp_path_factory) -> Path:
     """A store holding a second version (another tree seed, so other bytes)."""
-    from ml.artifacts import save_artifact
-    from ml.dataset import load_dataset
-    from ml.training import train
+    from ml.services import artifact_train
 
     store = tmp_path_factory.mktemp("other-artifacts")
-    dataset = load_dataset(settings.ML_DEFAULT_DATASET)
-    manifest = save_artifact(train(dataset, random_state=1), dataset, store)
-    store.joinpath("VERSION").write_text(manifest["version"])
+    trained = artifact_train(data=settings.ML_DEFAULT_DATASET, store=store, seed=1)
+    store.joinpath("VERSION").write_text(trained.manifest["version"])
     return store
 
 

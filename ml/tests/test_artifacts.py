@@ -10,10 +10,11 @@ import sklearn
 from django.conf import settings
 
 from ml import artifacts
-from ml import features as F
+from ml import features as vocab
 from ml.artifacts import load_pipeline, read_manifest, read_verified, save_artifact
 from ml.dataset import load_dataset
 from ml.exceptions import ModelUnavailable
+from ml.export import compile_checked
 from ml.training import TrainingResult
 
 REQUIRED = {
@@ -66,8 +67,8 @@ def test_manifest_records_the_training_data(manifest):
 
 def test_manifest_records_the_feature_schema(manifest):
     features = {entry["name"]: entry for entry in manifest["features"]}
-    assert list(features) == list(F.FEATURES)
-    for name, allowed in F.CATEGORIES.items():
+    assert list(features) == list(vocab.FEATURES)
+    for name, allowed in vocab.CATEGORIES.items():
         assert features[name]["allowed"] == list(allowed)
     dataset = load_dataset(settings.ML_DEFAULT_DATASET)
     na_to_k = [r.na_to_k for r in dataset.records]
@@ -78,7 +79,7 @@ def test_manifest_records_the_feature_schema(manifest):
 
 
 def test_manifest_records_classes_hyperparameters_metrics_and_libraries(manifest):
-    assert manifest["classes"] == sorted(F.LABELS)
+    assert manifest["classes"] == sorted(vocab.LABELS)
     assert manifest["hyperparameters"]["criterion"] == "gini"
     assert manifest["hyperparameters"]["random_state"] == 0
     assert manifest["metrics"]["cv"]["mean"] >= 0.99
@@ -170,6 +171,7 @@ def test_save_artifact_twice_in_the_same_second_does_not_crash(
     result = TrainingResult(pipeline, manifest["metrics"], manifest["hyperparameters"])
     dataset = load_dataset(settings.ML_DEFAULT_DATASET)
     monkeypatch.setattr(artifacts, "datetime", FrozenClock)
-    first = save_artifact(result, dataset, tmp_path)
-    second = save_artifact(result, dataset, tmp_path)
+    compiled = compile_checked(pipeline)
+    first = save_artifact(result, dataset, tmp_path, compiled)
+    second = save_artifact(result, dataset, tmp_path, compiled)
     assert read_manifest(tmp_path / second["version"])["sha256"] == first["sha256"]

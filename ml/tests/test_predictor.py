@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from ml import features as F
+from ml import features as vocab
 from ml import predictor
-from ml.compiled import CompiledTree
+from ml.answers import Answerer
 from ml.exceptions import ModelUnavailable
 from ml.features import PatientRecord
 from ml.reference import EXAMPLES, failing_examples
@@ -41,20 +41,20 @@ def test_predict_in_a_batch_gives_the_one_by_one_answers(active_model, monkeypat
     records = [
         PatientRecord(
             rng.randint(0, 120),
-            *(rng.choice(F.CATEGORIES[n]) for n in F.CATEGORICAL),
+            *(rng.choice(vocab.CATEGORIES[n]) for n in vocab.CATEGORICAL),
             round(rng.uniform(1, 100), 3),
         )
         for _ in range(300)
     ]
     one_by_one = [predictor.predict([r])[0] for r in records]
     batches = []
-    original = CompiledTree.predict_many
+    original = Answerer.predict_many
 
     def spy(self, many):
         batches.append(len(many))
         return original(self, many)
 
-    monkeypatch.setattr(CompiledTree, "predict_many", spy)
+    monkeypatch.setattr(Answerer, "predict_many", spy)
     assert predictor.predict(records) == one_by_one
     assert batches == [300]
     assert predictor.predict(records[:16]) == one_by_one[:16]
@@ -120,7 +120,7 @@ def test_get_predictor_refuses_a_tampered_file_on_first_load(
 def test_get_predictor_stops_serving_a_deleted_file(active_model, always_refresh):
     predictor.get_predictor()
     active_model.path.unlink()
-    with pytest.raises(ModelUnavailable, match="missing"):
+    with pytest.raises(ModelUnavailable, match="cannot be read"):
         predictor.get_predictor()
 
 

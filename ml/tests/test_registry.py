@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 
 from ml.exceptions import ModelUnavailable
 from ml.models import ModelVersion
-from ml.registry import active_version, model_version_activate, model_version_register
+from ml.models import ModelVersion
+from ml.registry import model_version_activate, model_version_register
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_activation_is_exclusive(model_folder, other_folder):
     assert list(ModelVersion.objects.filter(is_active=True)) == [a]
     model_version_activate(version=b.version)
     assert list(ModelVersion.objects.filter(is_active=True)) == [b]
-    assert active_version() == b
+    assert ModelVersion.objects.active() == b
     assert ModelVersion.objects.get(pk=b.pk).activated_at is not None
 
 
@@ -73,7 +74,7 @@ def test_activating_a_tampered_version_keeps_the_previous_one(
     tamper(other_folder / "model.joblib")
     with pytest.raises(ModelUnavailable, match="does not match"):
         model_version_activate(version=b.version)
-    assert active_version() == a
+    assert ModelVersion.objects.active() == a
 
 
 def test_activating_a_version_whose_file_is_gone_keeps_the_previous_one(
@@ -84,7 +85,7 @@ def test_activating_a_version_whose_file_is_gone_keeps_the_previous_one(
     (other_folder / "model.joblib").unlink()
     with pytest.raises(ModelUnavailable, match="cannot be read"):
         model_version_activate(version=b.version)
-    assert active_version() == a
+    assert ModelVersion.objects.active() == a
 
 
 def test_activating_a_version_from_another_scikit_learn_minor_is_refused(
@@ -99,6 +100,6 @@ def test_activating_a_version_from_another_scikit_learn_minor_is_refused(
     assert not ModelVersion.objects.filter(is_active=True).exists()
 
 
-def test_active_version_without_a_model_says_how_to_train_one():
+def test_no_active_version_without_a_model_says_how_to_train_one():
     with pytest.raises(ModelUnavailable, match="train_model --activate"):
-        active_version()
+        ModelVersion.objects.active()

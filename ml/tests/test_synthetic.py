@@ -6,7 +6,7 @@ import re
 import pytest
 from django.conf import settings
 
-from ml import features as F
+from ml import features as vocab
 from ml.dataset import load_dataset
 from ml.synthetic import generate_csv
 
@@ -35,7 +35,7 @@ def test_committed_dataset_is_byte_for_byte_the_generated_one():
 def test_committed_dataset_passes_the_loader():
     dataset = load_dataset(settings.ML_DEFAULT_DATASET)
     assert dataset.rows == 1000
-    assert set(dataset.labels) == set(F.LABELS)
+    assert set(dataset.labels) == set(vocab.LABELS)
 
 
 def test_committed_dataset_has_the_real_header():
@@ -53,7 +53,7 @@ def test_committed_dataset_writes_na_to_k_with_three_decimals(committed):
 
 
 def test_committed_dataset_uses_the_real_category_spellings(committed):
-    for name, allowed in F.CATEGORIES.items():
+    for name, allowed in vocab.CATEGORIES.items():
         assert {row[name] for row in committed} == set(allowed)
 
 
@@ -77,7 +77,7 @@ def test_committed_dataset_keeps_the_real_na_to_k_gap(committed):
 
 
 def test_committed_dataset_gives_sex_no_signal(committed):
-    for label in F.LABELS:
+    for label in vocab.LABELS:
         assert {r["Sex"] for r in committed if r["Drug"] == label} == {"F", "M"}
 
 
@@ -89,4 +89,4 @@ def test_generate_csv_is_reproducible_for_a_seed():
 def test_generate_csv_writes_the_rows_asked_for():
     lines = generate_csv(rows=37, seed=1).splitlines()
     assert len(lines) == 38
-    assert lines[0] == ",".join((*F.FEATURES, F.TARGET))
+    assert lines[0] == ",".join((*vocab.FEATURES, vocab.TARGET))

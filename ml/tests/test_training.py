@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from django.conf import settings
 
-from ml import features as F
+from ml import features as vocab
 from ml.dataset import load_dataset
 from ml.exceptions import DatasetError
+from ml.reports import format_report
 from ml.synthetic import generate_csv
-from ml.training import CV_FOLDS, format_report, train
+from ml.training import CV_FOLDS, train
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_train_names_the_fold_scheme_and_seed(bundled):
 def test_train_reports_metrics_for_every_drug(bundled):
     dataset, result = bundled
     per_class = result.metrics["per_class"]
-    assert list(per_class) == sorted(F.LABELS)
+    assert list(per_class) == sorted(vocab.LABELS)
     for label, row in per_class.items():
         assert set(row) == {"precision", "recall", "f1-score", "support"}
         assert row["support"] == dataset.labels.count(label)
@@ -45,7 +46,7 @@ def test_train_confusion_matrix_agrees_with_the_per_class_metrics(bundled):
     dataset, result = bundled
     cm = result.metrics["confusion_matrix"]
     matrix = np.array(cm["matrix"])
-    assert cm["labels"] == sorted(F.LABELS)
+    assert cm["labels"] == sorted(vocab.LABELS)
     assert matrix.shape == (5, 5)
     assert matrix.sum() == dataset.rows
     for i, label in enumerate(cm["labels"]):
@@ -61,7 +62,7 @@ def test_train_fits_the_six_leaf_tree_of_data_md(bundled):
     _, result = bundled
     assert result.metrics["tree"]["leaves"] == 6
     assert result.metrics["training_accuracy"] == 1.0
-    assert list(result.pipeline.classes_) == sorted(F.LABELS)
+    assert list(result.pipeline.classes_) == sorted(vocab.LABELS)
     assert result.hyperparameters["random_state"] == 0
 
 
@@ -70,7 +71,7 @@ def test_format_report_shows_scheme_folds_and_matrix(bundled):
     assert "stratified 5-fold, shuffled, seed 42" in report
     assert "fold scores: " in report
     assert "Confusion matrix" in report
-    assert all(label in report for label in F.LABELS)
+    assert all(label in report for label in vocab.LABELS)
 
 
 @pytest.mark.parametrize("seed", [1, 7, 200])

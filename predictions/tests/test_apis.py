@@ -5,7 +5,7 @@ from dataclasses import asdict
 import pytest
 from rest_framework.authtoken.models import Token
 
-from ml import features as F
+from ml import features as vocab
 from ml.reference import EXAMPLES
 from predictions.models import Channel, Prediction
 
@@ -119,17 +119,17 @@ def test_model_endpoint_describes_the_active_model(user_client, active_model):
     body = response.json()
     assert body["version"] == active_model.version
     assert body["classes"] == active_model.classes
-    assert sorted(body["classes"]) == sorted(F.LABELS)
+    assert sorted(body["classes"]) == sorted(vocab.LABELS)
     assert body["metrics"] == active_model.metrics
     assert body["intended_use"]
     features = {feature["name"]: feature for feature in body["features"]}
-    assert list(features) == list(F.FEATURES)
+    assert list(features) == list(vocab.FEATURES)
     assert features["BP"]["allowed"] == ["HIGH", "LOW", "NORMAL"]
-    assert features["Sex"]["allowed"] == list(F.CATEGORIES[F.SEX])
-    assert features["Cholesterol"]["allowed"] == list(F.CATEGORIES[F.CHOLESTEROL])
+    assert features["Sex"]["allowed"] == list(vocab.CATEGORIES["Sex"])
+    assert features["Cholesterol"]["allowed"] == list(vocab.CATEGORIES["Cholesterol"])
     assert features["Age"]["allowed_range"] == [0, 120]
     assert features["Age"]["kind"] == "integer"
-    assert features["Na_to_K"]["allowed_range"] == list(F.RANGES[F.NA_TO_K])
+    assert features["Na_to_K"]["allowed_range"] == list(vocab.RANGES["Na_to_K"])
     assert features["Na_to_K"]["field"] == "na_to_k"
 
 

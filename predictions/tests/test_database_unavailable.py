@@ -13,7 +13,7 @@ DOWN = OperationalError("could not connect to server")
 
 @pytest.fixture
 def database_down():
-    with patch("ml.predictor.refresh", side_effect=DOWN):
+    with patch("ml.predictor.PredictorCache._refresh", side_effect=DOWN):
         yield
 
 

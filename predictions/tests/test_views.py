@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from predictions.models import Channel, Outcome, Prediction
 from predictions.notices import INTENDED_USE
-from predictions.views import DEFAULTS
+from ml.reference import TUTORIAL_DEFAULT
 
 
 @pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_the_form_shows_the_tutorial_defaults_and_the_intended_use(
     response = user_client.get("/")
 
     assert response.status_code == 200
-    assert response.context["form"].initial == DEFAULTS
+    assert response.context["form"].initial == TUTORIAL_DEFAULT.as_fields()
     html = response.content.decode()
     assert 'name="age" value="47"' in html
     assert '<option value="LOW" selected>' in html

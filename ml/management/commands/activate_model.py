@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.exceptions import ModelUnavailable
+from ml.registry import model_version_activate
 
 
 class Command(BaseCommand):
@@ -10,8 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("version", help="A version id, as `list_models` shows it.")
 
     def handle(self, *args, version, **options):
-        from ml.registry import model_version_activate
-
         try:
             model_version_activate(version=version)
         except ModelUnavailable as exc:

@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ml.checks import check_active_model
 from ml.exceptions import ModelUnavailable
+from ml.registry import model_version_activate, model_version_register
 
 
 class Command(BaseCommand):
@@ -20,9 +22,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, folder, activate, activate_if_none, **options):
-        from ml.checks import check_active_model
-        from ml.registry import model_version_activate, model_version_register
-
         try:
             row = model_version_register(folder=folder, trained_by="register_model")
             if activate_if_none and check_active_model():

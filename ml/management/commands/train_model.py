@@ -1,11 +1,12 @@
 import getpass
 import socket
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ml.checks import check_active_model
 from ml.exceptions import DatasetError, ModelUnavailable
+from ml.reports import format_report
 
 
 class Command(BaseCommand):
@@ -35,38 +36,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data, activate, if_none_active, seed, **options):
-        from ml.artifacts import save_artifact
-        from ml.dataset import load_dataset
-        from ml.registry import model_version_activate, model_version_register
-        from ml.training import format_report, train
+        from ml.services import model_version_train  # imports scikit-learn
 
-        if if_none_active and self.active_model_usable():
+        if if_none_active and not check_active_model():
             self.stdout.write("A usable model is already active; nothing to train.")
             return
-        try:
-            dataset = load_dataset(data)
-            self.stdout.write(f"Training on {dataset.path} ({dataset.rows} rows)...")
-            result = train(dataset, random_state=seed)
-        except DatasetError as exc:
-            raise CommandError(str(exc)) from None
-        self.stdout.write(format_report(result.metrics))
-        manifest = save_artifact(result, dataset, Path(settings.ML_ARTIFACT_DIR))
-        folder = Path(settings.ML_ARTIFACT_DIR) / manifest["version"]
+        self.stdout.write(f"Training on {data}...")
         by = f"train_model by {getpass.getuser()}@{socket.gethostname()}"
-        version = model_version_register(folder=folder, trained_by=by)
+        try:
+            version, trained = model_version_train(
+                data=data, seed=seed, activate=activate, trained_by=by
+            )
+        except (DatasetError, ModelUnavailable) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"Trained on {trained.dataset.path} ({trained.dataset.rows} rows)."
+        )
+        self.stdout.write(format_report(trained.result.metrics))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Registered model version {version.version} ({folder})."
+                f"Registered model version {version.version} ({trained.folder})."
             )
         )
         if activate:
-            try:
-                model_version_activate(version=version.version)
-            except ModelUnavailable as exc:
-                raise CommandError(str(exc)) from None
             self.stdout.write(self.style.SUCCESS(f"Activated {version.version}."))
-
-    def active_model_usable(self) -> bool:
-        from ml.checks import check_active_model
-
-        return not check_active_model()

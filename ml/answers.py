@@ -1,0 +1,137 @@
+"""Explained answers from a compiled tree: drug, probabilities, reasons, warnings.
+
+Each leaf's answer and the conditions on its path are worked out once, when the
+model is loaded; a request only fills in its own values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from ml import features as vocab
+from ml.compiled import CompiledTree
+
+INFINITY = float("inf")
+
+
+class Boundary(NamedTuple):
+    """The numeric threshold on the decision path closest to the input."""
+
+    feature: str
+    threshold: float
+    value: float
+    distance: float
+    near: bool
+
+
+class PredictionResult(NamedTuple):
+    """What the model says about one patient, with why and how sure."""
+
+    drug: str
+    probabilities: dict[str, float]
+    model_version: str
+    explanation: tuple[str, ...]
+    boundary: Boundary | None
+    warnings: tuple[str, ...]
+
+    @property
+    def near_boundary(self) -> bool:
+        return self.boundary is not None and self.boundary.near
+
+    @property
+    def probability(self) -> float:
+        return self.probabilities[self.drug]
+
+
+class Answerer:
+    """Answers of one model version: per-leaf plans, range warnings, batches."""
+
+    def __init__(
+        self, tree: CompiledTree, observed: dict[str, tuple[float, float]], version: str
+    ):
+        self.tree, self.version = tree, version
+        self.plans = {leaf: self.plan(leaf) for leaf in tree.leaves}
+        self.warn_ranges = [
+            (vocab.FEATURES.index(n), n, lo, hi) for n, (lo, hi) in observed.items()
+        ]
+
+    def plan(self, leaf: int) -> tuple:
+        """A leaf's drug, probabilities and the explained steps on its path."""
+        tree, counts = self.tree, np.asarray(self.tree.value[leaf], dtype=float)
+        probs = dict(zip(tree.classes, (counts / counts.sum()).tolist(), strict=True))
+        steps, seen = [], set()
+        for node, went_left in reversed(tree.path_to(leaf)):
+            name, thr = tree.columns[tree.feature[node]], tree.threshold[node]
+            index = tree.take[tree.feature[node]]
+            if name in tree.codes:  # one "BP = LOW" however often BP is split
+                if name not in seen:
+                    seen.add(name)
+                    steps.append(
+                        (index, {v: f"{name} = {v}" for v in tree.codes[name]})
+                    )
+                continue
+            # Shown with 2 decimals, rounded so that the statement stays true.
+            cut = (math.ceil if went_left else math.floor)(thr * 100) / 100
+            text = f" {'<=' if went_left else '>'} {cut:g}"
+            tolerance = vocab.BOUNDARY_TOLERANCE[name]
+            steps.append((index, (name, text, thr, round(thr, 4), tolerance)))
+        return tree.classes[int(counts.argmax())], probs, tuple(steps)
+
+    def result(
+        self, row: tuple, leaf: int, check_range: bool = True
+    ) -> PredictionResult:
+        """A leaf's answer explained with this row's values."""
+        drug, probs, steps = self.plans[leaf]
+        reasons, near, best = [], None, INFINITY
+        for index, step in steps:
+            value = row[index]
+            if type(step) is dict:
+                reasons.append(step[value])
+                continue
+            name, text, thr, shown, tolerance = step
+            reasons.append(f"{name} {value}{text}")
+            score = abs(value - thr) / tolerance
+            if score < best:
+                best, near = score, (name, shown, value, thr)
+        boundary = None
+        if near is not None:
+            name, shown, value, thr = near
+            boundary = Boundary(
+                name, shown, value, round(abs(value - thr), 3), best < 1
+            )
+        warnings = self.warnings(row) if check_range else ()
+        return PredictionResult(
+            drug, probs, self.version, tuple(reasons), boundary, warnings
+        )
+
+    def warnings(self, row: tuple) -> tuple[str, ...]:
+        """One warning per value outside the range seen in training."""
+        return tuple(
+            f"{name} {row[i]} is outside the training data's range "
+            f"({lo:g} to {hi:g}): the suggestion is an extrapolation."
+            for i, name, lo, hi in self.warn_ranges
+            if not lo <= row[i] <= hi
+        )
+
+    def predict_one(self, record: vocab.PatientRecord) -> PredictionResult:
+        """Explained answer for one record, without numpy."""
+        row = record.as_row()
+        return self.result(row, self.tree.leaf_of(row))
+
+    def predict_many(self, records: list) -> list[PredictionResult]:
+        """Explained answers for many records, leaves found in one numpy call."""
+        rows = [r.as_row() for r in records]
+        columns = list(zip(*rows, strict=True))
+        leaves = self.tree.walk(self.tree.encode_many(columns)).tolist()
+        outside = np.zeros(len(rows), dtype=bool)
+        for i, _, lo, hi in self.warn_ranges:
+            column = np.asarray(columns[i], dtype=float)
+            outside |= (column < lo) | (column > hi)
+        result = self.result
+        return [
+            result(row, leaf, check)
+            for row, leaf, check in zip(rows, leaves, outside.tolist(), strict=True)
+        ]

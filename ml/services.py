@@ -1,0 +1,52 @@
+"""Training as one service: train, save, register and optionally activate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from ml.artifacts import save_artifact, version_folder
+from ml.dataset import Dataset, load_dataset
+from ml.export import compile_checked
+from ml.models import ModelVersion
+from ml.registry import model_version_activate, model_version_register
+from ml.training import TrainingResult, train
+
+
+@dataclass(frozen=True)
+class TrainedArtifact:
+    """A model trained and saved: its data, metrics, manifest and folder."""
+
+    dataset: Dataset
+    result: TrainingResult
+    manifest: dict
+    folder: Path
+
+
+def artifact_train(*, data: str | Path, store: Path, seed: int = 0) -> TrainedArtifact:
+    """Load and validate the CSV, cross-validate and fit, save a version folder."""
+    dataset = load_dataset(data)
+    result = train(dataset, random_state=seed)
+    compiled = compile_checked(result.pipeline)
+    manifest = save_artifact(result, dataset, store, compiled)
+    folder = version_folder(store, manifest["version"])
+    return TrainedArtifact(dataset, result, manifest, folder)
+
+
+def model_version_train(
+    *,
+    data: str | Path,
+    seed: int = 0,
+    activate: bool = False,
+    trained_by: str = "",
+    store: Path | None = None,
+) -> tuple[ModelVersion, TrainedArtifact]:
+    """Train into the artifact store, register the version, activate it if asked."""
+    store = Path(store or settings.ML_ARTIFACT_DIR)
+    trained = artifact_train(data=data, store=store, seed=seed)
+    version = model_version_register(folder=trained.folder, trained_by=trained_by)
+    if activate:
+        version = model_version_activate(version=version.version)
+    return version, trained
