@@ -31,7 +31,10 @@ serve: model
 	DJANGO_DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=0 $(BIN)/gunicorn --config gunicorn.conf.py
 
+# Installs or starts what the system tests drive (Debian's chromium, nginx, wrk;
+# PostgreSQL, Redis) or stops with one line per missing thing.
 test: install
+	bash scripts/test-prerequisites.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

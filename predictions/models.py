@@ -114,7 +114,7 @@ class Prediction(PatientColumns):
         costs more than the prediction itself in a batch of 1,000.
         """
         values["user_id"] = user.pk if user is not None else None
-        values["model_version_id"] = model_version.pk
+        values["model_version_id"] = model_version.pk if model_version else None
         row = cls.__new__(cls)
         row._state = ModelState()
         row.__dict__.update({name: values.get(name) for name in cls.attnames()})

@@ -1,0 +1,68 @@
+"""The model, the product's own switches, the API and its documentation."""
+
+import os
+from pathlib import Path
+
+from drugsite.settings.base import BASE_DIR, DEBUG
+from drugsite.settings.env import env_bool, env_list
+
+# The model.
+ML_ARTIFACT_DIR = Path(os.environ.get("ML_ARTIFACT_DIR", BASE_DIR / "artifacts"))
+ML_DEFAULT_DATASET = BASE_DIR / "data" / "drug200.csv"
+ML_MODEL_REFRESH_SECONDS = float(os.environ.get("ML_MODEL_REFRESH_SECONDS", "2"))
+
+# The product.
+DRUGSITE_ALLOW_ANONYMOUS = env_bool("DRUGSITE_ALLOW_ANONYMOUS", False)
+DRUGSITE_MAX_BATCH = int(os.environ.get("DRUGSITE_MAX_BATCH", "1000"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "predictions.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The browsable API in development; plain JSON (and cheaper negotiation) in
+    # production.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Counted in the default cache: Redis when REDIS_URL is set, so limits hold
+    # across workers and hosts. An empty value switches a limit off.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DRUGSITE_THROTTLE_ANON", "600/min") or None,
+        "user": os.environ.get("DRUGSITE_THROTTLE_USER", "6000/min") or None,
+    },
+    "NUM_PROXIES": int(os.environ["DRUGSITE_NUM_PROXIES"])
+    if os.environ.get("DRUGSITE_NUM_PROXIES")
+    else None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "drugsite API",
+    "DESCRIPTION": (
+        "Drug suggestions from a decision tree trained on the drug200 schema, each "
+        "answer explained and written to an audit log.\n\n**Intended use:** "
+        "educational. The model suggests; it does not prescribe. A clinician decides."
+        "\n\nJSON field names are snake_case. Authenticate with a session or with "
+        "`Authorization: Token <key>` (tokens: `manage.py drf_create_token USER`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Operations: /metrics is open to these client addresses, or to a bearer token.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+DRUGSITE_LOG_PATIENT_DATA = env_bool("DRUGSITE_LOG_PATIENT_DATA", False)
