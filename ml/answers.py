@@ -13,6 +13,7 @@ import numpy as np
 
 from ml import features as vocab
 from ml.compiled import CompiledTree
+from ml.confident import Confidence
 
 INFINITY = float("inf")
 
@@ -28,7 +29,13 @@ class Boundary(NamedTuple):
 
 
 class PredictionResult(NamedTuple):
-    """What the model says about one patient, with why and how sure."""
+    """What the model says about one patient, with why and how sure.
+
+    ``drug`` is the fitted tree's answer; ``probabilities`` are the vote of trees
+    whose thresholds move with the data; ``prediction_set`` holds the drugs not
+    ruled out at ``coverage``; ``counterfactual`` the nearest change of each
+    number that gives another drug (None where none within range does).
+    """
 
     drug: str
     probabilities: dict[str, float]
@@ -36,6 +43,9 @@ class PredictionResult(NamedTuple):
     explanation: tuple[str, ...]
     boundary: Boundary | None
     warnings: tuple[str, ...]
+    prediction_set: tuple[str, ...] = ()
+    coverage: float | None = None
+    counterfactual: tuple[dict | None, ...] = ()
 
     @property
     def near_boundary(self) -> bool:
@@ -54,6 +64,7 @@ class Answerer:
     ):
         self.tree, self.version = tree, version
         self.plans = {leaf: self.plan(leaf) for leaf in tree.leaves}
+        self.confidence = Confidence(tree.export)
         self.warn_ranges = [
             (vocab.FEATURES.index(n), n, lo, hi) for n, (lo, hi) in observed.items()
         ]
@@ -81,10 +92,12 @@ class Answerer:
         return tree.classes[int(counts.argmax())], probs, tuple(steps)
 
     def result(
-        self, row: tuple, leaf: int, check_range: bool = True
+        self, row: tuple, leaf: int, check_range: bool = True, sure: tuple = ()
     ) -> PredictionResult:
-        """A leaf's answer explained with this row's values."""
+        """A leaf's answer explained with this row's values (and, in a batch, its
+        probabilities and set, found with numpy)."""
         drug, probs, steps = self.plans[leaf]
+        probs, chosen = sure or self.confidence.one(row, drug, probs)
         reasons, near, best = [], None, INFINITY
         for index, step in steps:
             value = row[index]
@@ -104,7 +117,15 @@ class Answerer:
             )
         warnings = self.warnings(row) if check_range else ()
         return PredictionResult(
-            drug, probs, self.version, tuple(reasons), boundary, warnings
+            drug,
+            probs,
+            self.version,
+            tuple(reasons),
+            boundary,
+            warnings,
+            chosen,
+            self.confidence.coverage,
+            self.confidence.flips.for_row(row),
         )
 
     def warnings(self, row: tuple) -> tuple[str, ...]:
@@ -130,8 +151,10 @@ class Answerer:
         for i, _, lo, hi in self.warn_ranges:
             column = np.asarray(columns[i], dtype=float)
             outside |= (column < lo) | (column > hi)
-        result = self.result
+        result, sure = self.result, self.confidence.many(rows, leaves, self.plans)
         return [
-            result(row, leaf, check)
-            for row, leaf, check in zip(rows, leaves, outside.tolist(), strict=True)
+            result(row, leaf, check, s)
+            for row, leaf, check, s in zip(
+                rows, leaves, outside.tolist(), sure, strict=True
+            )
         ]

@@ -23,6 +23,7 @@ class CompiledTree:
     def __init__(self, export: dict):
         if export.get("format") != EXPORT_FORMAT:
             raise ValueError(f"unknown tree export format {export.get('format')!r}")
+        self.export = export  # what else the artifact serves beside the tree
         self.columns: list[str] = export["columns"]
         self.codes: dict[str, dict[str, float]] = {
             name: {value: float(i) for i, value in enumerate(values)}

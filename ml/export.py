@@ -44,12 +44,13 @@ def export_tree(pipeline) -> dict:
     }
 
 
-def compile_checked(pipeline) -> bytes:
-    """The export plus scikit-learn's answers for random inputs, self-checked."""
+def compile_checked(pipeline, parts: dict | None = None) -> bytes:
+    """The export, with `parts` beside the tree (the answers' confidence) and
+    scikit-learn's answers for random inputs, self-checked."""
     rng = random.Random(0)
     records = [vocab.random_record(rng) for _ in range(CHECK_SAMPLES)]
     expected = [str(d) for d in pipeline.predict(to_frame(records))]
-    export = export_tree(pipeline)
+    export = export_tree(pipeline) | (parts or {})
     export["checks"] = [
         [*r.as_row(), d] for r, d in zip(records, expected, strict=True)
     ]

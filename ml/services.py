@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ml.artifacts import save_artifact, version_folder
+from ml.confidence import DEFAULT_COVERAGE, confidence_fit
 from ml.dataset import Dataset, load_dataset
 from ml.export import compile_checked
 from ml.models import ModelVersion
@@ -25,11 +26,22 @@ class TrainedArtifact:
     folder: Path
 
 
-def artifact_train(*, data: str | Path, store: Path, seed: int = 0) -> TrainedArtifact:
-    """Load and validate the CSV, cross-validate and fit, save a version folder."""
+def artifact_train(
+    *,
+    data: str | Path,
+    store: Path,
+    seed: int = 0,
+    coverage: float = DEFAULT_COVERAGE,
+) -> TrainedArtifact:
+    """Load and validate the CSV, cross-validate and fit, fit the answers'
+    confidence, save a version folder."""
     dataset = load_dataset(data)
     result = train(dataset, random_state=seed)
-    compiled = compile_checked(result.pipeline)
+    parts, figures = confidence_fit(
+        dataset, result.hyperparameters, seed=seed, coverage=coverage
+    )
+    result.metrics.update(figures)
+    compiled = compile_checked(result.pipeline, parts)
     manifest = save_artifact(result, dataset, store, compiled)
     folder = version_folder(store, manifest["version"])
     return TrainedArtifact(dataset, result, manifest, folder)
