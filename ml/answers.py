@@ -7,53 +7,15 @@ model is loaded; a request only fills in its own values.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 
 from ml import features as vocab
 from ml.compiled import CompiledTree
 from ml.confident import Confidence
+from ml.results import Boundary, PredictionResult
 
 INFINITY = float("inf")
-
-
-class Boundary(NamedTuple):
-    """The numeric threshold on the decision path closest to the input."""
-
-    feature: str
-    threshold: float
-    value: float
-    distance: float
-    near: bool
-
-
-class PredictionResult(NamedTuple):
-    """What the model says about one patient, with why and how sure.
-
-    ``drug`` is the fitted tree's answer; ``probabilities`` are the vote of trees
-    whose thresholds move with the data; ``prediction_set`` holds the drugs not
-    ruled out at ``coverage``; ``counterfactual`` the nearest change of each
-    number that gives another drug (None where none within range does).
-    """
-
-    drug: str
-    probabilities: dict[str, float]
-    model_version: str
-    explanation: tuple[str, ...]
-    boundary: Boundary | None
-    warnings: tuple[str, ...]
-    prediction_set: tuple[str, ...] = ()
-    coverage: float | None = None
-    counterfactual: tuple[dict | None, ...] = ()
-
-    @property
-    def near_boundary(self) -> bool:
-        return self.boundary is not None and self.boundary.near
-
-    @property
-    def probability(self) -> float:
-        return self.probabilities[self.drug]
 
 
 class Answerer:

@@ -64,11 +64,7 @@ def save_artifact(
     result: TrainingResult, dataset: Dataset, store: Path, compiled: bytes
 ) -> dict:
     """Write a version folder (model, compiled tree, manifest); return the manifest."""
-    import joblib
-
-    buffer = io.BytesIO()
-    joblib.dump(result.pipeline, buffer, compress=3)
-    blob = buffer.getvalue()
+    blob = pickled(result.pipeline)
     digest = hashlib.sha256(blob).hexdigest()
     created = datetime.now(UTC)
     version = f"{created:%Y%m%d-%H%M%S}-{digest[:8]}"
@@ -101,6 +97,15 @@ def save_artifact(
     (folder / COMPILED_FILE).write_bytes(compiled)
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
+
+
+def pickled(pipeline) -> bytes:
+    """The fitted Pipeline as joblib bytes (compressed)."""
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(pipeline, buffer, compress=3)
+    return buffer.getvalue()
 
 
 def read_manifest(folder: Path) -> dict:

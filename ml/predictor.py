@@ -19,8 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ml.answers import Answerer, PredictionResult
+from ml.answers import Answerer
 from ml.models import ModelVersion
+from ml.results import PredictionResult
 
 NEVER = (None, float("-inf"))
 

@@ -13,19 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from drugsite.tests.live import BASE, LiveStack
+from drugsite.tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from drugsite.tests.live import LiveStack
 
-SHOTS = BASE / ".ci-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 USERNAME, PASSWORD = "auditor", secrets.token_urlsafe(16)
 TUTORIAL = {
     "age": "47",

@@ -10,22 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from drugsite.tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 from drugsite.tests.live import BASE
 from ml.reference import TUTORIAL_DEFAULT
 from ml.treelayout import tree_path
 from ml.treesvg import FONT, HIGHLIGHT, tree_svg
 
-SHOTS = BASE / ".ci-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENS = {
     "laptop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {

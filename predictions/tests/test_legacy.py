@@ -13,7 +13,7 @@ TUTORIAL_QUERY = {
 }
 
 
-def test_legacy_drug_endpoint_returns_plain_label(user_client, active_model):
+def test_legacy_drug_endpoint_answers_the_tutorials_json(user_client, active_model):
     response = user_client.get("/drug", TUTORIAL_QUERY)
 
     assert response.status_code == 200
