@@ -68,3 +68,14 @@ def live_stack(tmp_path, trained_store):
     yield start
     for stack in started:
         stack.close()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis of this test's own on a spare port, to stop or freeze (never the
+    shared one on 6379)."""
+    from drugsite.tests.redis_server import RedisServer
+
+    server = RedisServer(workdir=tmp_path / "redis").start()
+    yield server
+    server.close()

@@ -1,7 +1,6 @@
 """The JSON API (/api/v1/): thin views over the services and selectors."""
 
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,9 +9,12 @@ from ml.predictor import get_predictor
 from predictions import schema
 from predictions.errors import reject
 from predictions.filters import PredictionFilter
+from predictions.model_pages import model_card_url
 from predictions.models import Channel, Prediction
 from predictions.notices import INTENDED_USE
+from predictions.origin import origin_of
 from predictions.output import PredictionSerializer
+from predictions.parsers import SafeJSONParser
 from predictions.permissions import CanPredict
 from predictions.selectors import prediction_list
 from predictions.serializers import validate_patients
@@ -24,7 +26,8 @@ class PredictionListCreateApi(generics.ListAPIView):
 
     serializer_class = PredictionSerializer
     filterset_class = PredictionFilter
-    parser_classes = [JSONParser]  # a batch is a JSON list; forms cannot carry one
+    # A batch is a JSON list; forms cannot carry one. Hostile bodies: see parsers.
+    parser_classes = [SafeJSONParser]
     queryset = Prediction.objects.none()  # for the schema; see get_queryset
 
     def get_permissions(self):
@@ -46,7 +49,7 @@ class PredictionListCreateApi(generics.ListAPIView):
         try:
             data = request.data
         except exceptions.ParseError as exc:
-            reject(request, Channel.API, None, exc)
+            reject(request, Channel.API, getattr(exc, "body", None), exc)
         try:
             records, many = validate_patients(data)
         except exceptions.ValidationError as exc:
@@ -54,8 +57,7 @@ class PredictionListCreateApi(generics.ListAPIView):
         rows = prediction_create(
             records=records,
             channel=Channel.API,
-            user=request.user,
-            request_id=request.request_id,
+            origin=origin_of(request),
         )
         serializer = PredictionSerializer()
         body = [serializer.to_representation(row) for row in rows]
@@ -63,7 +65,7 @@ class PredictionListCreateApi(generics.ListAPIView):
 
 
 class PredictionDetailApi(generics.RetrieveAPIView):
-    """One logged prediction (your own, or any for staff)."""
+    """One logged prediction (your own, or any with the view permission: Auditors)."""
 
     serializer_class = PredictionSerializer
     queryset = Prediction.objects.none()  # for the schema; see get_queryset
@@ -95,5 +97,8 @@ class ModelApi(APIView):
                 "classes": list(predictor.classes),
                 "metrics": predictor.metrics,
                 "intended_use": INTENDED_USE,
+                "model_card": request.build_absolute_uri(
+                    model_card_url(predictor.version)
+                ),
             }
         )

@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ml import ModelUnavailable
 from predictions import metrics
 from predictions.models import Channel
+from predictions.origin import origin_of
 from predictions.services import LogUnavailable, prediction_reject
 
 logger = logging.getLogger("drugsite.ops")
@@ -68,7 +69,6 @@ def reject(
         data=data,
         errors=exc.get_full_details(),
         channel=channel,
-        user=request.user,
-        request_id=request.request_id,
+        origin=origin_of(request),
     )
     raise exc

@@ -3,6 +3,10 @@
 Answers ``{"recommended_drug": "DrugY"}`` exactly as the tutorial's Flask service
 did, so programs written against it keep working; the query parameters are the
 dataset's column names.
+
+A token or, where anonymous use is on, nothing: never a session cookie alone, so a
+link on another site cannot make a signed-in clinician's browser write rows in
+their name (a session-only request is anonymous here).
 """
 
 from rest_framework import exceptions
@@ -13,9 +17,11 @@ from rest_framework.views import APIView
 from ml import features as vocab
 from ml import validation
 from predictions import schema
+from predictions.authentication import token_authentication
 from predictions.errors import reject
 from predictions.models import Channel
 from predictions.negotiation import JsonOnly
+from predictions.origin import origin_of
 from predictions.permissions import CanPredict
 from predictions.services import prediction_create
 
@@ -35,6 +41,7 @@ def parse_query(params) -> vocab.PatientRecord:
 class LegacyDrugApi(APIView):
     """Predict one drug from query parameters; the answer is logged (channel legacy)."""
 
+    authentication_classes = [token_authentication()]
     permission_classes = [CanPredict]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnly
@@ -48,7 +55,6 @@ class LegacyDrugApi(APIView):
         (row,) = prediction_create(
             records=[record],
             channel=Channel.LEGACY,
-            user=request.user,
-            request_id=request.request_id,
+            origin=origin_of(request),
         )
         return Response({"recommended_drug": row.drug})

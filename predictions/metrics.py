@@ -21,6 +21,11 @@ UNAVAILABLE = Counter(
     "Requests answered 503 (model or log unavailable).",
     ["reason"],
 )
+THROTTLE_DEGRADED = Counter(
+    "drugsite_throttle_degraded_total",
+    "Requests let through unthrottled because the cache could not be reached.",
+    ["scope"],
+)
 LATENCY = Histogram(
     "drugsite_prediction_seconds",
     "Model time per request (all records of a batch).",

@@ -1,4 +1,10 @@
-"""Request ids and the one structured log line per request."""
+"""Request ids and the one structured log line per request.
+
+Each request gets a server-made id (uuid4 hex), unique, sent back as X-Request-Id
+and written on its log rows as ``request_id``. A caller's own sane X-Correlation-Id
+(or, as before, X-Request-Id) is kept as ``correlation_id`` and echoed as
+X-Correlation-Id: two callers sending the same id no longer share one.
+"""
 
 import logging
 import re
@@ -14,22 +20,34 @@ from predictions.metrics import REQUESTS, UNAVAILABLE
 from predictions.paths import wants_json
 
 HEADER = "X-Request-Id"
+CORRELATION_HEADER = "X-Correlation-Id"
 VALID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 logger = logging.getLogger("drugsite.request")
 
 
+def correlation_id_of(request) -> str:
+    """The caller's X-Correlation-Id, else X-Request-Id, when sane; else empty."""
+    for header in (CORRELATION_HEADER, HEADER):
+        incoming = request.headers.get(header, "")
+        if incoming:
+            return incoming if VALID.fullmatch(incoming) else ""
+    return ""
+
+
 class RequestIdMiddleware:
-    """Use the caller's X-Request-Id when sane, else a new one; echo it; log."""
+    """A new id per request and the caller's correlation id; send both back; log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         started = time.perf_counter()
-        incoming = request.headers.get(HEADER, "")
-        request.request_id = incoming if VALID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = uuid.uuid4().hex
+        request.correlation_id = correlation_id_of(request)
         response = self.get_response(request)
         response[HEADER] = request.request_id
+        if request.correlation_id:
+            response[CORRELATION_HEADER] = request.correlation_id
         elapsed = time.perf_counter() - started
         REQUESTS.labels(request.method, response.status_code).observe(elapsed)
         if logger.isEnabledFor(logging.INFO):
@@ -38,6 +56,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "request_id": request.request_id,
+                    "correlation_id": request.correlation_id or None,
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,

@@ -5,20 +5,10 @@ from django.db import connections, models
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from ml import features as vocab
 from ml.models import ModelVersion
+from predictions.audit.checkpoints import AuditCheckpoint  # noqa: F401 (a model)
+from predictions.columns import AuthMethod, Channel, Outcome, PatientColumns
 from predictions.writes import insert_rows
-
-
-class Channel(models.TextChoices):
-    FORM = "form", "Web form"
-    API = "api", "REST API"
-    LEGACY = "legacy", "Legacy GET /drug"
-
-
-class Outcome(models.TextChoices):
-    ANSWERED = "answered", "Answered"
-    REJECTED = "rejected", "Rejected (invalid input)"
 
 
 class PredictionManager(models.Manager):
@@ -34,30 +24,9 @@ class PredictionManager(models.Manager):
         insert_rows(connections[self.db], self.db, self.model, rows)
 
 
-def feature_column(spec: vocab.Feature) -> models.Field:
-    """The log's column for one feature: typed, empty for a rejected request."""
-    if spec.kind == "category":
-        width = max(len(value) for value in spec.allowed)
-        return models.CharField(spec.name, max_length=max(8, width), blank=True)
-    if spec.kind == "integer":
-        return models.PositiveSmallIntegerField(spec.name, null=True)
-    return models.FloatField(spec.name, null=True)
-
-
-#: What was asked: one column per feature of ml.features, named by its field.
-PatientColumns = type(
-    "PatientColumns",
-    (models.Model,),
-    {
-        "__module__": __name__,
-        "Meta": type("Meta", (), {"abstract": True}),
-        **{spec.field: feature_column(spec) for spec in vocab.SPECS},
-    },
-)
-
-
 class Prediction(PatientColumns):
-    """An append-only audit row, in the manner of Django admin's LogEntry."""
+    """An append-only audit row, in the manner of Django admin's LogEntry; the
+    database refuses UPDATE and DELETE (docs/audit.md)."""
 
     created_at = models.DateTimeField(
         default=timezone.now, editable=False, db_index=True
@@ -66,14 +35,31 @@ class Prediction(PatientColumns):
     outcome = models.CharField(
         max_length=8, choices=Outcome.choices, default=Outcome.ANSWERED
     )
+    # Who asked, as they were then. The relation finds a user's own rows; it has
+    # no constraint and deleting the account touches no row (the log refuses it).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="predictions",
     )
-    request_id = models.CharField(max_length=64, db_index=True)
+    username = models.CharField(
+        max_length=150, blank=True, help_text="The username then; empty if anonymous."
+    )
+    auth_method = models.CharField(
+        max_length=9,
+        choices=AuthMethod.choices,
+        blank=True,  # empty: logged before it was recorded (migration 0004)
+        help_text="How the caller authenticated.",
+    )
+    request_id = models.CharField(
+        max_length=64, db_index=True, help_text="Made by the server, unique."
+    )
+    correlation_id = models.CharField(
+        max_length=64, blank=True, help_text="The caller's X-Request-Id, if sane."
+    )
     item_index = models.PositiveIntegerField(
         default=0, help_text="Position in a batch."
     )
@@ -89,16 +75,37 @@ class Prediction(PatientColumns):
     boundary = models.JSONField(
         null=True, blank=True, help_text="Closest numeric threshold on the path."
     )
+    # What the answer meant (docs/confidence.md). NULL: rejected, or logged before
+    # these were recorded; [] is a real answer's empty set.
+    prediction_set = models.JSONField(
+        null=True, blank=True, help_text="Drugs not ruled out at the coverage."
+    )
+    coverage = models.FloatField(
+        null=True, blank=True, help_text="Stated coverage of the set, e.g. 0.95."
+    )
+    counterfactual = models.JSONField(
+        null=True, blank=True, help_text="Nearest flip of Age, of Na_to_K (or null)."
+    )
     latency_us = models.PositiveIntegerField(default=0, help_text="Model time, µs.")
     # Why a request was rejected.
     raw_input = models.JSONField(null=True, blank=True)
     errors = models.JSONField(null=True, blank=True)
+    row_hash = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the row's columns."
+    )
 
     objects = PredictionManager()
 
     class Meta:
         ordering = ("-created_at", "-id")
-        indexes = [models.Index(fields=["channel", "created_at"])]
+        indexes = [
+            models.Index(fields=["channel", "created_at"]),
+            models.Index(
+                fields=["correlation_id"],
+                name="predictions_correlation_idx",
+                condition=~models.Q(correlation_id=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.outcome == Outcome.REJECTED:

@@ -1,6 +1,5 @@
 """Operations endpoints: liveness, readiness and Prometheus metrics."""
 
-import ipaddress
 import logging
 import secrets
 
@@ -15,7 +14,9 @@ from django_prometheus.exports import ExportToDjangoView
 from ml import ModelUnavailable
 from ml.predictor import get_predictor
 from ml.reference import failing_examples
+from predictions.clients import client_address, parse_address
 from predictions.paths import wants_json
+from predictions.throttling import CACHE_ERRORS
 
 logger = logging.getLogger("drugsite.ops")
 
@@ -28,13 +29,17 @@ def healthz(request):
 
 @never_cache
 def readyz(request):
-    """Database, cache and the active model all work; 503 names what does not."""
+    """Database and the active model work; 503 names what does not. A cache that
+    cannot be reached is named "degraded" but keeps the host in (throttling then
+    fails open): every host shares one Redis, and pulling them all helps nobody."""
     checks = {"database": check_database(), "model": check_model()}
     if settings.REDIS_URL:
         checks["cache"] = check_cache()
-    ready = all(value.startswith("ok") for value in checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
-    return JsonResponse(body, status=200 if ready else 503)
+    states = {value.partition(":")[0] for value in checks.values()}
+    if "failing" in states:
+        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+    status = "degraded" if "degraded" in states else "ok"
+    return JsonResponse({"status": status, "checks": checks})
 
 
 def check_database() -> str:
@@ -68,23 +73,24 @@ def check_cache() -> str:
     try:
         cache.set("readyz", "1", 5)
         if cache.get("readyz") != "1":
-            return "failing: cache did not keep a value"
-    except Exception as exc:  # django-redis raises its client's errors
-        logger.error("readiness: cache unreachable: %s", exc)
-        return "failing: cache unreachable"
+            return "degraded: cache did not keep a value"
+    except CACHE_ERRORS as exc:
+        logger.warning("readiness: cache unreachable: %s", exc)
+        return "degraded: unreachable"
     return "ok"
 
 
 def metrics_allowed(request) -> bool:
-    """A bearer token when METRICS_TOKEN is set, else a client address on the list."""
+    """A bearer token when METRICS_TOKEN is set, else a client address on the list.
+
+    Behind DRUGSITE_NUM_PROXIES proxies the address is the forwarded one, so a
+    request that a proxy on this host relays from outside is not 127.0.0.1."""
     if settings.METRICS_TOKEN:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ")
         return secrets.compare_digest(given.encode(), settings.METRICS_TOKEN.encode())
-    try:
-        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(client == ipaddress.ip_address(a) for a in settings.METRICS_ALLOWED_IPS)
+    client = client_address(request)
+    allowed = {parse_address(address) for address in settings.METRICS_ALLOWED_IPS}
+    return client is not None and client in allowed
 
 
 def metrics(request):

@@ -12,6 +12,7 @@ from operator import attrgetter
 from rest_framework import serializers
 
 from ml import features as vocab
+from predictions.output_flips import FlipList
 from predictions.serializers import PatientSerializer
 
 
@@ -45,14 +46,24 @@ OUTPUT: dict[str, tuple[serializers.Field, Callable]] = {
         serializers.IntegerField(help_text="The prediction log row."),
         attrgetter("pk"),
     ),
-    "request_id": (serializers.CharField(), attrgetter("request_id")),
+    "request_id": (
+        serializers.CharField(help_text="The server's id of the request, unique."),
+        attrgetter("request_id"),
+    ),
+    "correlation_id": (
+        serializers.CharField(
+            allow_null=True, help_text="The caller's X-Request-Id, null if none."
+        ),
+        lambda row: row.correlation_id or None,
+    ),
     "created_at": (serializers.DateTimeField(), Timestamp),
     "channel": (serializers.CharField(), attrgetter("channel")),
     "user": (
         serializers.CharField(
-            allow_null=True, help_text="Username, null if anonymous."
+            allow_null=True,
+            help_text="Username when it was asked (not today's), null if anonymous.",
         ),
-        lambda row: row.user.get_username() if row.user_id else None,
+        lambda row: row.username or None,
     ),
     "input": (
         PatientSerializer(),
@@ -69,6 +80,33 @@ OUTPUT: dict[str, tuple[serializers.Field, Callable]] = {
     "probabilities": (
         serializers.DictField(child=serializers.FloatField()),
         attrgetter("probabilities"),
+    ),
+    "prediction_set": (
+        serializers.ListField(
+            child=serializers.CharField(),
+            allow_null=True,
+            help_text="The drugs not ruled out at `coverage`, likeliest first. Empty "
+            "for about 1 - coverage of answers, by design: no set is claimed, which "
+            "says nothing about the patient. Null if logged before sets were.",
+        ),
+        attrgetter("prediction_set"),
+    ),
+    "coverage": (
+        serializers.FloatField(
+            allow_null=True,
+            help_text="The stated coverage of `prediction_set` (e.g. 0.95); null "
+            "if the model states none.",
+        ),
+        attrgetter("coverage"),
+    ),
+    "counterfactual": (
+        FlipList(
+            allow_null=True,
+            help_text="Per number (Age, then Na_to_K), its nearest change that gives "
+            "another drug, the others kept; null where none in the accepted range "
+            "does. Null if logged before flips were.",
+        ),
+        attrgetter("counterfactual"),
     ),
     "near_boundary": (
         serializers.BooleanField(

@@ -1,13 +1,18 @@
+"""Who may ask for predictions: the checks behind the roles of predictions.roles."""
+
 from django.conf import settings
 from rest_framework.permissions import BasePermission
 
+from predictions.roles import PREDICT
+
 
 class CanPredict(BasePermission):
-    """Signed-in callers may predict; anyone may when DRUGSITE_ALLOW_ANONYMOUS is on."""
+    """Accounts with predictions.predict; anyone when DRUGSITE_ALLOW_ANONYMOUS is on."""
 
-    message = "Authentication credentials were not provided."
+    message = "This account may not ask for predictions (role: Prescribers)."
 
     def has_permission(self, request, view) -> bool:
-        if settings.DRUGSITE_ALLOW_ANONYMOUS:
-            return True
-        return bool(request.user and request.user.is_authenticated)
+        user = request.user
+        if not (user and user.is_authenticated):
+            return settings.DRUGSITE_ALLOW_ANONYMOUS
+        return user.has_perm(PREDICT)

@@ -17,6 +17,7 @@ from predictions.notices import INTENDED_USE
 from predictions.output import PredictionSerializer
 from predictions.schema_responses import (
     ERROR,
+    FORBIDDEN,
     THROTTLED,
     UNAUTHORIZED,
     UNAVAILABLE,
@@ -60,7 +61,13 @@ create_prediction = extend_schema(
         201: predictions_response,
         400: VALIDATION_ERROR,
         415: OpenApiResponse(ERROR, description="The body is not application/json."),
+        413: OpenApiResponse(
+            ERROR,
+            description="The body is over DATA_UPLOAD_MAX_MEMORY_SIZE (1 KiB per "
+            "record of DRUGSITE_MAX_BATCH): send a large batch in parts.",
+        ),
         401: UNAUTHORIZED,
+        403: FORBIDDEN,
         429: THROTTLED,
         503: UNAVAILABLE,
     },
@@ -74,7 +81,7 @@ create_prediction = extend_schema(
     ],
 )
 list_predictions = extend_schema(
-    summary="The prediction log (yours; staff see all)",
+    summary="The prediction log (yours; Auditors see all)",
     responses={
         200: PredictionSerializer(many=True),
         400: OpenApiResponse(
@@ -95,14 +102,20 @@ retrieve_prediction = extend_schema(
 )
 describe_model = extend_schema(
     summary="The active model: version, features, classes, metrics",
-    responses={200: OpenApiTypes.OBJECT, 401: UNAUTHORIZED, 503: UNAVAILABLE},
+    responses={
+        200: OpenApiTypes.OBJECT,
+        401: UNAUTHORIZED,
+        403: FORBIDDEN,
+        503: UNAVAILABLE,
+    },
 )
 legacy_drug = extend_schema(
     summary="The original tutorial's endpoint",
     description="Answers exactly as the tutorial's Flask service did, so programs "
     "written against it keep working. Parameters use the dataset's column names. "
-    "The answer is logged (channel `legacy`). Anonymous callers are accepted only "
-    "when DRUGSITE_ALLOW_ANONYMOUS is on.",
+    "The answer is logged (channel `legacy`). It takes a token, never a session "
+    "cookie alone; callers without credentials are accepted only when "
+    "DRUGSITE_ALLOW_ANONYMOUS is on.",
     parameters=[
         OpenApiParameter(
             name,
@@ -120,6 +133,7 @@ legacy_drug = extend_schema(
         ),
         400: VALIDATION_ERROR,
         401: UNAUTHORIZED,
+        403: FORBIDDEN,
         429: THROTTLED,
         503: UNAVAILABLE,
     },

@@ -32,6 +32,9 @@ VALIDATION_ERROR = OpenApiResponse(
     ],
 )
 UNAUTHORIZED = OpenApiResponse(ERROR, description="No or bad credentials.")
+FORBIDDEN = OpenApiResponse(
+    ERROR, description="This account may not ask for predictions (role Prescribers)."
+)
 UNAVAILABLE = OpenApiResponse(
     ERROR,
     description="No usable model, or the audit log cannot be written: no answer "

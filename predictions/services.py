@@ -20,7 +20,9 @@ from ml import features as vocab
 from ml.models import ModelVersion
 from ml.predictor import get_predictor
 from predictions import metrics
+from predictions.audit.rowhash import row_hashes_set
 from predictions.models import Channel, Outcome, Prediction
+from predictions.origin import Origin
 
 logger = logging.getLogger("drugsite.prediction")
 
@@ -32,24 +34,23 @@ class LogUnavailable(RuntimeError):
 
 
 def prediction_create(
-    *, records: Sequence[vocab.PatientRecord], channel: Channel, user, request_id: str
+    *, records: Sequence[vocab.PatientRecord], channel: Channel, origin: Origin
 ) -> list[Prediction]:
     """Predict for each record and log one row per answer, all or nothing."""
     predictor = get_predictor()
     started = time.perf_counter_ns()
     results = predictor.predict(records)
     elapsed = time.perf_counter_ns() - started
-    user = user if user is not None and user.is_authenticated else None
     model_version = ModelVersion(id=predictor.id, version=predictor.version)
     latency = elapsed // 1000 // max(len(records), 1)
     now = timezone.now()  # one request, one time
+    who = origin.columns()
     rows = [
         Prediction.new(
             created_at=now,
             channel=channel,
             outcome=Outcome.ANSWERED,
-            user=user,
-            request_id=request_id,
+            **who,
             item_index=index,
             **record.as_fields(),
             drug=result.drug,
@@ -59,24 +60,30 @@ def prediction_create(
             warnings=list(result.warnings),
             near_boundary=result.near_boundary,
             boundary=result.boundary._asdict() if result.boundary else None,
+            prediction_set=list(result.prediction_set),
+            coverage=result.coverage,
+            counterfactual=list(result.counterfactual),
             latency_us=latency,
         )
         for index, (record, result) in enumerate(zip(records, results, strict=True))
     ]
+    row_hashes_set(rows)
     try:
         Prediction.objects.insert_many(rows)
     except DatabaseError as exc:
-        logger.error("prediction log write failed", extra={"request_id": request_id})
+        logger.error(
+            "prediction log write failed", extra={"request_id": origin.request_id}
+        )
         raise LogUnavailable(
             "The prediction could not be recorded in the audit log, so it was not "
             "returned. Try again shortly."
         ) from exc
-    observe(rows, channel, predictor.version, elapsed, request_id)
+    observe(rows, channel, predictor.version, elapsed, origin)
     return rows
 
 
 def observe(
-    rows: list[Prediction], channel: str, version: str, elapsed_ns: int, request_id: str
+    rows: list[Prediction], channel: str, version: str, elapsed_ns: int, origin: Origin
 ) -> None:
     """Count the answers for Prometheus and write one log line for them."""
     for drug, count in Counter(row.drug for row in rows).items():
@@ -85,7 +92,8 @@ def observe(
     if not logger.isEnabledFor(logging.INFO):
         return
     extra = {
-        "request_id": request_id,
+        "request_id": origin.request_id,
+        "correlation_id": origin.correlation_id or None,
         "channel": channel,
         "user": rows[0].user_id,
         "count": len(rows),
@@ -111,28 +119,33 @@ def storable(value):
 
 
 def prediction_reject(
-    *, data: object, errors: object, channel: Channel, user, request_id: str
+    *, data: object, errors: object, channel: Channel, origin: Origin
 ) -> Prediction:
     """Record a rejected request (bad input) for the auditors; never an answer."""
-    user = user if user is not None and user.is_authenticated else None
     raw = storable(json.loads(json.dumps(data, default=str)))
     if len(json.dumps(raw)) > RAW_INPUT_LIMIT:
         raw = {"truncated": json.dumps(raw)[:RAW_INPUT_LIMIT]}
     errors = storable(json.loads(json.dumps(errors, default=str)))
+    row = Prediction(
+        channel=channel,
+        outcome=Outcome.REJECTED,
+        **origin.columns(),
+        raw_input=raw,
+        errors=errors,
+    )
+    row_hashes_set([row])
     try:
-        row = Prediction.objects.create(
-            channel=channel,
-            outcome=Outcome.REJECTED,
-            user=user,
-            request_id=request_id,
-            raw_input=raw,
-            errors=errors,
-        )
+        row.save(force_insert=True)
     except DatabaseError as exc:
         raise LogUnavailable("The rejected request could not be recorded.") from exc
     metrics.REJECTED.labels(channel).inc()
     logger.info(
         "rejected",
-        extra={"request_id": request_id, "channel": channel, "user": row.user_id},
+        extra={
+            "request_id": origin.request_id,
+            "correlation_id": origin.correlation_id or None,
+            "channel": channel,
+            "user": row.user_id,
+        },
     )
     return row

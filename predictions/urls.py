@@ -1,6 +1,6 @@
 from django.urls import path
 
-from predictions import apis, legacy, views
+from predictions import apis, auth_apis, legacy, model_pages, views
 
 app_name = "predictions"
 urlpatterns = [
@@ -17,4 +17,11 @@ urlpatterns = [
         name="api-prediction",
     ),
     path("api/v1/model/", apis.ModelApi.as_view(), name="api-model"),
+    path("models/<str:version>/", model_pages.model_card, name="model-card"),
+    path("api/v1/auth/tokens/", auth_apis.TokensApi.as_view(), name="api-tokens"),
+    path(
+        "api/v1/auth/tokens/current/",
+        auth_apis.CurrentTokenApi.as_view(),
+        name="api-token-current",
+    ),
 ]

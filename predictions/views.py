@@ -1,6 +1,6 @@
 """The staff prescription form. Thin: validate, call the service, render."""
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -8,15 +8,19 @@ from django.views.decorators.http import require_http_methods
 from ml import ModelUnavailable
 from ml import features as vocab
 from ml.reference import TUTORIAL_DEFAULT
+from predictions.answer_view import answer_read
 from predictions.errors import public_message
 from predictions.forms import PredictionForm
 from predictions.models import Channel, Outcome, Prediction
 from predictions.notices import INTENDED_USE
+from predictions.origin import origin_of
+from predictions.roles import PREDICT
 from predictions.selectors import recent_predictions
 from predictions.services import LogUnavailable, prediction_create, prediction_reject
 
 
 @login_required
+@permission_required(PREDICT, raise_exception=True)  # signed in: 403 page
 @require_http_methods(["GET", "POST"])
 def prescription_form(request):
     """Show the form; on a valid POST predict, log, and redirect to the answer."""
@@ -27,8 +31,7 @@ def prescription_form(request):
                 (row,) = prediction_create(
                     records=[form.record()],
                     channel=Channel.FORM,
-                    user=request.user,
-                    request_id=request.request_id,
+                    origin=origin_of(request),
                 )
             except (ModelUnavailable, LogUnavailable) as exc:
                 return page(request, form, error=public_message(exc), status=503)
@@ -39,8 +42,7 @@ def prescription_form(request):
                 data=data,
                 errors=form.errors.get_json_data(),
                 channel=Channel.FORM,
-                user=request.user,
-                request_id=request.request_id,
+                origin=origin_of(request),
             )
         except LogUnavailable as exc:
             return page(request, form, error=public_message(exc), status=503)
@@ -65,6 +67,7 @@ def page(request, form, *, shown=None, error=None, status=200):
     context = {
         "form": form,
         "shown": shown,
+        "answer": answer_read(shown) if shown else None,
         "error": error,
         "recent": recent_predictions(user=request.user),
         "intended_use": INTENDED_USE,

@@ -3,12 +3,14 @@
     python scripts/smoke.py BASE_URL USERNAME PASSWORD TOKEN
 
 Checks /readyz, a form login and prediction, the API with a token, the legacy
-endpoint, and the admin list. Requests carry X-Forwarded-Proto: https, as from the
+endpoint (and that a session alone cannot use it), making and revoking a token with
+HTTP Basic, and the admin list. Requests carry X-Forwarded-Proto: https, as from the
 TLS-terminating proxy in front of gunicorn. Exits non-zero on the first failure.
 """
 
 from __future__ import annotations
 
+import base64
 import http.cookies
 import json
 import re
@@ -110,7 +112,7 @@ def main(base: str, username: str, password: str, token: str) -> None:
     ).encode()
     status, headers, body = anon.request("POST", "/api/v1/predictions/", payload, api)
     check(status == 201 and json.loads(body)["drug"] == "drugC", f"API: {body[:120]}")
-    check(headers.get("X-Request-Id") == "smoke-api-1", "request id echoed")
+    check(headers.get("X-Correlation-Id") == "smoke-api-1", "correlation id echoed")
 
     query = "Age=60&Sex=F&BP=LOW&Cholesterol=HIGH&Na_to_K=20"
     status, _, body = anon.request(
@@ -120,6 +122,9 @@ def main(base: str, username: str, password: str, token: str) -> None:
         status == 200 and json.loads(body) == {"recommended_drug": "DrugY"},
         f"legacy /drug: {body}",
     )
+    status, _, body = web.request("GET", f"/drug?{query}")
+    check(status == 401, f"legacy /drug refuses a session alone: {status}")
+    check_token_lifecycle(anon, username, password)
 
     status, _, page = web.request("GET", "/admin/predictions/prediction/")
     check(
@@ -127,6 +132,20 @@ def main(base: str, username: str, password: str, token: str) -> None:
     )
     status, _, page = web.request("GET", "/admin/predictions/prediction/?q=smoke-api-1")
     check(status == 200 and "1 result" in page, "admin finds the API row by request id")
+
+
+def check_token_lifecycle(client: Browser, username: str, password: str) -> None:
+    """A key made with HTTP Basic works until it is revoked."""
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode()
+    status, _, body = client.request(
+        "POST", "/api/v1/auth/tokens/", b"", {"Authorization": f"Basic {pair}"}
+    )
+    check(status == 201 and "expiry" in json.loads(body), "token made with Basic")
+    auth = {"Authorization": f"Token {json.loads(body)['token']}"}
+    status, _, _ = client.request("DELETE", "/api/v1/auth/tokens/current/", None, auth)
+    check(status == 204, "token revoked")
+    status, _, _ = client.request("GET", "/api/v1/predictions/", None, auth)
+    check(status == 401, "a revoked token is refused")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Ask drugsite for a drug suggestion with curl. The model suggests; a clinician decides.
 #
-#   .venv/bin/python manage.py drf_create_token alice     # once: prints a token
+#   .venv/bin/python manage.py create_token alice         # prints a token, once
 #   export DRUGSITE_URL=http://127.0.0.1:8000 DRUGSITE_TOKEN=<the token>
 #   sh clients/curl/predict.sh 47 F LOW HIGH 14           # Age Sex BP Cholesterol Na_to_K
 #
@@ -11,7 +11,7 @@
 set -eu
 
 URL="${DRUGSITE_URL:-http://127.0.0.1:8000}"
-: "${DRUGSITE_TOKEN:?set DRUGSITE_TOKEN (manage.py drf_create_token USER)}"
+: "${DRUGSITE_TOKEN:?set DRUGSITE_TOKEN (manage.py create_token USER)}"
 AGE="${1:-47}" SEX="${2:-F}" BP="${3:-LOW}" CHOLESTEROL="${4:-HIGH}" NA_TO_K="${5:-14}"
 
 # POST /api/v1/predictions/: one patient (or a JSON list of up to 1,000).

@@ -1,7 +1,7 @@
 // Ask drugsite for a drug suggestion with the JDK's java.net.http (Java 17 or later).
 // The model suggests; it does not prescribe. A clinician decides.
 //
-//   .venv/bin/python manage.py drf_create_token alice      # once: prints a token
+//   .venv/bin/python manage.py create_token alice          # prints a token, once
 //   export DRUGSITE_URL=http://127.0.0.1:8000 DRUGSITE_TOKEN=<the token>
 //   java clients/java/Predict.java 47 F LOW HIGH 14        # Age Sex BP Cholesterol Na_to_K
 //
@@ -25,7 +25,7 @@ public class Predict {
         String url = System.getenv().getOrDefault("DRUGSITE_URL", "http://127.0.0.1:8000");
         String token = System.getenv("DRUGSITE_TOKEN");
         if (token == null || token.isEmpty()) {
-            System.err.println("Set DRUGSITE_TOKEN (manage.py drf_create_token USER).");
+            System.err.println("Set DRUGSITE_TOKEN (manage.py create_token USER).");
             System.exit(2);
         }
         String[] v = args.length == 5 ? args : new String[] {"47", "F", "LOW", "HIGH", "14"};

@@ -1,7 +1,7 @@
 // Ask drugsite for a drug suggestion with Node's built-in fetch (Node 18 or later).
 // The model suggests; it does not prescribe. A clinician decides.
 //
-//   .venv/bin/python manage.py drf_create_token alice      # once: prints a token
+//   .venv/bin/python manage.py create_token alice          # prints a token, once
 //   export DRUGSITE_URL=http://127.0.0.1:8000 DRUGSITE_TOKEN=<the token>
 //   node clients/javascript/predict.mjs 47 F LOW HIGH 14   # Age Sex BP Cholesterol Na_to_K
 
@@ -65,7 +65,7 @@ function show(answer) {
 }
 
 if (!token) {
-  console.error("Set DRUGSITE_TOKEN (manage.py drf_create_token USER).");
+  console.error("Set DRUGSITE_TOKEN (manage.py create_token USER).");
   process.exit(2);
 }
 // Numbers go as JSON numbers; anything else as typed, for the server to name.

@@ -27,13 +27,15 @@ def free_url() -> str:
 
 
 def create_tokens(stack: LiveStack, *usernames: str) -> dict[str, str]:
-    """Create users and their API tokens on the stack; username -> token key."""
+    """Create Prescribers and their API tokens on the stack; username -> token key."""
     code = (
         "from django.contrib.auth import get_user_model\n"
-        "from rest_framework.authtoken.models import Token\n"
+        "from predictions.roles import role_get, role_grant\n"
+        "from predictions.tokens import token_create\n"
         f"for name in {list(usernames)!r}:\n"
         "    user = get_user_model().objects.create_user(name)\n"
-        "    print('token', name, Token.objects.create(user=user).key)\n"
+        "    role_grant(user=user, role=role_get('prescriber'))\n"
+        "    print('token', name, token_create(user=user)[1])\n"
     )
     lines = stack.manage("shell", "--no-imports", "-c", code).splitlines()
     found = dict(line.split()[1:] for line in lines if line.startswith("token "))

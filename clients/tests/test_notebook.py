@@ -53,7 +53,7 @@ def shown_text(nb: nbformat.NotebookNode) -> str:
     )
 
 
-def test_clicking_prescribe_shows_drug_probabilities_and_reasons(
+def test_clicking_prescribe_shows_drug_set_flips_probabilities_and_reasons(
     kernel, installed_client, stack, token
 ):
     nb = run_notebook(
@@ -64,6 +64,15 @@ def test_clicking_prescribe_shows_drug_probabilities_and_reasons(
         age=47, sex="F", bp="LOW", cholesterol="HIGH", na_to_k=14
     )
     assert "Suggested drug: drugC (probability 1.00)" in text
+    assert expected.coverage == 0.95
+    shown_set = " or ".join(expected.prediction_set)  # one drug, or by design none
+    assert f"At 95% coverage: {shown_set}\n" in text or (
+        not shown_set and "At 95% coverage: no set is claimed" in text
+    )
+    assert "What would change it (one number at a time):\n" in text
+    na_to_k = expected.counterfactual[1]  # Age changes nothing on this path
+    assert expected.counterfactual[0] is None
+    assert f"  - {na_to_k.text} ({na_to_k.value - 14:g} above 14)\n" in text
     assert "drugC  1.00 ████████████████████" in text
     assert "DrugY  0.00" in text
     for reason in expected.explanation:

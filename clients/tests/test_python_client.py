@@ -5,6 +5,7 @@ from drugsite_client import (
     AuthenticationError,
     DrugsiteClient,
     DrugsiteError,
+    Flip,
     NotFound,
     Patient,
     ValidationError,
@@ -45,6 +46,25 @@ def test_predict_explains_the_answer_and_flags_the_boundary(client):
     assert "BP = LOW" in answer.explanation
     assert answer.boundary["feature"] == "Na_to_K"
     assert answer.near_boundary is False
+
+
+def test_predict_near_a_boundary_gives_a_set_a_coverage_and_typed_flips(client):
+    near = client.predict(age=47, sex="F", bp="LOW", cholesterol="HIGH", na_to_k=14.9)
+    far = client.predict(age=47, sex="F", bp="LOW", cholesterol="HIGH", na_to_k=30)
+    assert near.drug == far.drug == "DrugY"
+    assert near.probability < far.probability == 1.0
+    assert near.coverage == far.coverage == 0.95
+    assert sorted(near.prediction_set) == ["DrugY", "drugC"]  # docs/confidence.md
+    age, na_to_k = near.counterfactual
+    assert age is None  # on this path Age changes nothing
+    assert isinstance(na_to_k, Flip)
+    assert (na_to_k.feature, na_to_k.direction, na_to_k.drug) == (
+        "Na_to_K",
+        "below",
+        "drugC",
+    )
+    assert na_to_k.value < 14.9
+    assert na_to_k.text == f"Na_to_K ≤ {na_to_k.value!r} → drugC"
 
 
 def test_predict_warns_outside_the_training_data(client):

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from drugsite.settings.auth import TOKEN_AUTHENTICATION
 from drugsite.settings.base import BASE_DIR, DEBUG
 from drugsite.settings.env import env_bool, env_list
 
@@ -14,10 +15,16 @@ ML_MODEL_REFRESH_SECONDS = float(os.environ.get("ML_MODEL_REFRESH_SECONDS", "2")
 # The product.
 DRUGSITE_ALLOW_ANONYMOUS = env_bool("DRUGSITE_ALLOW_ANONYMOUS", False)
 DRUGSITE_MAX_BATCH = int(os.environ.get("DRUGSITE_MAX_BATCH", "1000"))
+# The largest request body read (Django's knob, which the API's parser obeys too):
+# 1 KiB a record, about seven times a pretty-printed one. Larger is answered 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * DRUGSITE_MAX_BATCH
+# Trusted proxies in front, each appending to X-Forwarded-For (predictions.clients):
+# 0 trusts REMOTE_ADDR only; N takes the N-th address from the right.
+DRUGSITE_NUM_PROXIES = int(os.environ.get("DRUGSITE_NUM_PROXIES") or 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        TOKEN_AUTHENTICATION,
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -30,9 +37,10 @@ REST_FRAMEWORK = {
     # production.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # DRF's, failing open (counted, logged) when the cache cannot be reached.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "predictions.throttling.AnonThrottle",
+        "predictions.throttling.UserThrottle",
     ],
     # Counted in the default cache: Redis when REDIS_URL is set, so limits hold
     # across workers and hosts. An empty value switches a limit off.
@@ -40,9 +48,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("DRUGSITE_THROTTLE_ANON", "600/min") or None,
         "user": os.environ.get("DRUGSITE_THROTTLE_USER", "6000/min") or None,
     },
-    "NUM_PROXIES": int(os.environ["DRUGSITE_NUM_PROXIES"])
-    if os.environ.get("DRUGSITE_NUM_PROXIES")
-    else None,
+    # Never None: DRF would then take X-Forwarded-For as the client sent it.
+    "NUM_PROXIES": DRUGSITE_NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -52,7 +59,10 @@ SPECTACULAR_SETTINGS = {
         "answer explained and written to an audit log.\n\n**Intended use:** "
         "educational. The model suggests; it does not prescribe. A clinician decides."
         "\n\nJSON field names are snake_case. Authenticate with a session or with "
-        "`Authorization: Token <key>` (tokens: `manage.py drf_create_token USER`)."
+        "`Authorization: Token <key>`. Get a key from `POST /api/v1/auth/tokens/` "
+        "(HTTP Basic or a session) or `manage.py create_token USER`; it is shown "
+        "once, expires (DRUGSITE_TOKEN_TTL_HOURS, default 10) and stops working "
+        "when its owner's password changes. `GET /drug` takes a token only."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

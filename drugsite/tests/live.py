@@ -155,14 +155,14 @@ class LiveStack:
             return conn.execute(sql).fetchall()
 
     def user_with_token(self, username: str = "loadtester") -> tuple[str, str]:
-        """Create a staff user with a password and an API token; return both."""
+        """Create a Prescriber with a password and an API token; return both."""
         password = secrets.token_urlsafe(12)
         self.manage(
             "shell",
             "-c",
             "from django.contrib.auth.models import User; "
-            f"User.objects.create_user({username!r}, password={password!r}, "
-            "is_staff=True)",
+            f"User.objects.create_user({username!r}, password={password!r})",
         )
-        token = self.manage("drf_create_token", username).split()[2]
+        self.manage("grant_role", username, "prescriber")
+        token = self.manage("create_token", username).strip()
         return token, password

@@ -1,6 +1,7 @@
 """A bounded, mixed load against a running drugsite: form, API single and batch,
-legacy GET. Every request carries its own X-Request-Id, so the audit log can be
-checked request by request afterwards."""
+legacy GET. Every request carries its own X-Request-Id, which the log keeps as the
+row's correlation_id, so the audit log can be checked request by request
+afterwards."""
 
 from __future__ import annotations
 
@@ -142,10 +143,10 @@ def run_load(
 
 
 def rows_by_request(stack, prefix: str) -> dict[str, int]:
-    """Answered rows in the stack's log per request id with this prefix."""
+    """Answered rows in the stack's log per id sent (the correlation id)."""
     sql = (
-        "SELECT request_id, COUNT(*) FROM predictions_prediction "
-        f"WHERE outcome = 'answered' AND request_id LIKE '{prefix}-%' "
-        "GROUP BY request_id"
+        "SELECT correlation_id, COUNT(*) FROM predictions_prediction "
+        f"WHERE outcome = 'answered' AND correlation_id LIKE '{prefix}-%' "
+        "GROUP BY correlation_id"
     )
     return dict(stack.rows(sql))

@@ -119,7 +119,8 @@ def test_no_answer_without_its_row_while_the_database_goes_away(live_stack):
     logged = {
         rid
         for (rid,) in stack.rows(
-            "SELECT request_id FROM predictions_prediction WHERE outcome = 'answered'"
+            "SELECT correlation_id FROM predictions_prediction "
+            "WHERE outcome = 'answered'"
         )
     }
     assert set(answered) <= logged  # every answer has its row
@@ -163,8 +164,8 @@ def test_sigterm_during_load_finishes_in_flight_requests_without_partial_rows(
 
     rows = dict(
         stack.rows(
-            "SELECT request_id, COUNT(*) FROM predictions_prediction "
-            "GROUP BY request_id"
+            "SELECT correlation_id, COUNT(*) FROM predictions_prediction "
+            "GROUP BY correlation_id"
         )
     )
     answered = [rid for rid, (status, _) in results.items() if status == 201]

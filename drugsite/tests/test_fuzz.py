@@ -1,7 +1,8 @@
 """Schemathesis fuzzes every documented operation of the API, in-process.
 
 Each operation gets a few hundred generated requests that fit the OpenAPI schema
-(positive) and that break it (negative), sent with a DRF token while a model is
+(positive) and that break it (negative), sent with a Prescriber's API token
+(HTTP Basic to make a token; a fresh token for each revocation) while a model is
 active. Every answer must be documented: no 5xx, a documented status code and
 content type, and a body that matches the response schema.
 
@@ -10,12 +11,13 @@ schemathesis.pytest.from_fixture cannot run under pytest 9 (it sets
 parametrized here and each runs its own Hypothesis test.
 """
 
+import base64
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from drugsite.wsgi import application
+from predictions.roles import role_get, role_grant
+from predictions.tokens import token_create
 
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 CHECKS = [
@@ -44,14 +48,36 @@ OPERATIONS = [
     ("GET", "/api/v1/model/", POSITIVE),
     ("GET", "/drug", POSITIVE),
     ("GET", "/drug", NEGATIVE),
+    # The token endpoints take no input either.
+    ("POST", "/api/v1/auth/tokens/", POSITIVE),
+    ("DELETE", "/api/v1/auth/tokens/", POSITIVE),
+    ("DELETE", "/api/v1/auth/tokens/current/", POSITIVE),
 ]
+PASSWORD = "x-long-pass-1"
 
 
 @pytest.fixture
-def token(django_user_model) -> str:
-    """A DRF token of a signed-up clinician, made in the test database."""
-    user = django_user_model.objects.create_user("fuzzer", password="x-long-pass-1")
-    return Token.objects.create(user=user).key
+def fuzzer(django_user_model):
+    """A Prescriber, made in the test database."""
+    user = django_user_model.objects.create_user("fuzzer", password=PASSWORD)
+    role_grant(user=user, role=role_get("prescriber"))
+    return user
+
+
+@pytest.fixture
+def token(fuzzer) -> str:
+    """An API token of the fuzzer."""
+    return token_create(user=fuzzer)[1]
+
+
+def credentials(method: str, path: str, user, token: str) -> dict:
+    """HTTP Basic to make a token, a fresh token to revoke one, else `token`."""
+    if path == "/api/v1/auth/tokens/" and method == "POST":
+        pair = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+        return {"Authorization": f"Basic {pair}"}
+    if method == "DELETE":
+        token = token_create(user=user)[1]
+    return {"Authorization": f"Token {token}"}
 
 
 @pytest.fixture
@@ -86,14 +112,14 @@ def test_the_schema_documents_exactly_the_fuzzed_operations(api_schema):
 
 @pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
 def test_every_generated_request_is_answered_as_documented(
-    method, path, mode, api_schema, token
+    method, path, mode, api_schema, fuzzer, token
 ):
     operation = api_schema[path][method]
-    headers = {"Authorization": f"Token {token}"}
 
     @settings(max_examples=200, deadline=None)
     @given(case=operation.as_strategy(generation_mode=mode))
     def answered_as_documented(case):
+        headers = credentials(method, path, fuzzer, token)
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     answered_as_documented()

@@ -26,7 +26,7 @@ def test_four_workers_writing_at_once_lose_nothing_on_sqlite(live_stack):
     assert answers == [(200, "drugA")] * total
     assert stack.count("SELECT COUNT(*) FROM predictions_prediction") == total
     assert (
-        stack.count("SELECT COUNT(DISTINCT request_id) FROM predictions_prediction")
+        stack.count("SELECT COUNT(DISTINCT correlation_id) FROM predictions_prediction")
         == total
     )
     assert "database is locked" not in stack.log_text()

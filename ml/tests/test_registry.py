@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 
 from ml.exceptions import ModelUnavailable
 from ml.models import ModelVersion
-from ml.models import ModelVersion
 from ml.registry import model_version_activate, model_version_register
 
 pytestmark = pytest.mark.django_db

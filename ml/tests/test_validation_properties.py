@@ -17,10 +17,9 @@ from rest_framework.exceptions import ValidationError
 
 from ml import features as vocab
 from ml import validation
-from ml.features import PatientRecord
-from ml.validation import FieldError, RecordError, clean_value, record_from_mapping
 from ml.features import FEATURE_OF_FIELD as FEATURE_OF
-from ml.features import FIELDS
+from ml.features import FIELDS, PatientRecord
+from ml.validation import FieldError, RecordError, clean_value, record_from_mapping
 from predictions.serializers import validate_patients
 
 #: More digits than Python will turn into text (sys.get_int_max_str_digits()).

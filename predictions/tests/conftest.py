@@ -1,47 +1,82 @@
 """Fixtures of the predictions app's tests: users, clients, and the three channels."""
 
+import base64
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from unittest.mock import patch
 
 import pytest
-from django.db import DatabaseError
+from django.core.management import call_command
+from django.db import DatabaseError, connection
 from django.test import Client
 
 from ml import predictor
 from ml.features import PatientRecord
 from ml.reference import EXAMPLES
-from predictions.models import Channel, Prediction
-from predictions.services import prediction_create
+from predictions.audit.triggers import triggers_drop
+from predictions.models import AuthMethod, Channel, Prediction
+from predictions.origin import Origin
+from predictions.roles import role_get, role_grant
+from predictions.services import prediction_create, prediction_reject
+from predictions.tokens import token_create
 
 PASSWORD = "a-long-test-password-9"
 
 
+def with_role(user, role: str):
+    """`user`, given a role of predictions.roles through its service."""
+    role_grant(user=user, role=role_get(role))
+    return user
+
+
 @pytest.fixture
 def user(django_user_model):
-    """A signed-in clinician without staff rights."""
-    return django_user_model.objects.create_user(username="alice", password=PASSWORD)
+    """A signed-in clinician (a Prescriber) without staff rights."""
+    make = django_user_model.objects.create_user
+    return with_role(make(username="alice", password=PASSWORD), "prescriber")
 
 
 @pytest.fixture
 def other_user(django_user_model):
-    """A second clinician, whose rows alice must not see."""
-    return django_user_model.objects.create_user(username="bob", password=PASSWORD)
+    """A second clinician (a Prescriber), whose rows alice must not see."""
+    make = django_user_model.objects.create_user
+    return with_role(make(username="bob", password=PASSWORD), "prescriber")
 
 
 @pytest.fixture
 def staff_user(django_user_model):
-    """A staff member (not a superuser), who may read every row."""
-    return django_user_model.objects.create_user(
-        username="carol", password=PASSWORD, is_staff=True
-    )
+    """An Auditor (staff, not a superuser), who may read every row."""
+    make = django_user_model.objects.create_user
+    return with_role(make(username="carol", password=PASSWORD), "auditor")
 
 
 def signed_in(user) -> Client:
-    client = Client()
+    """A client with the user's session and API token (GET /drug takes only a token)."""
+    _, key = token_create(user=user)
+    client = Client(headers={"Authorization": f"Token {key}"})
     client.force_login(user)
     return client
+
+
+def basic(username: str, password: str) -> dict:
+    """An HTTP Basic Authorization header."""
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+@pytest.fixture
+def token_works() -> Callable[[str], bool]:
+    """Whether an API key authenticates a call (200) or is refused (401)."""
+
+    def works(key: str) -> bool:
+        auth = {"Authorization": f"Token {key}"}
+        status = Client().get("/api/v1/predictions/", headers=auth).status_code
+        assert status in (200, 401)
+        return status == 200
+
+    return works
 
 
 @pytest.fixture
@@ -89,12 +124,23 @@ def ask() -> Callable:
 def logged(active_model) -> Callable[..., Prediction]:
     """Write one answered row through the service, as a channel would."""
 
-    def logged(*, user=None, channel=Channel.API, record=None, request_id=None):
-        (row,) = prediction_create(
-            records=[record or EXAMPLES[0][0]],
-            channel=channel,
+    def logged(
+        *,
+        user=None,
+        channel=Channel.API,
+        record=None,
+        request_id=None,
+        auth_method=AuthMethod.TOKEN,
+        correlation_id="",
+    ):
+        origin = Origin.of(
             user=user,
+            auth_method=auth_method,
             request_id=request_id or uuid.uuid4().hex,
+            correlation_id=correlation_id,
+        )
+        (row,) = prediction_create(
+            records=[record or EXAMPLES[0][0]], channel=channel, origin=origin
         )
         return row
 
@@ -121,3 +167,60 @@ def broken_log():
 @pytest.fixture
 def anonymous_allowed(settings):
     settings.DRUGSITE_ALLOW_ANONYMOUS = True
+
+
+@pytest.fixture
+def audit_key(settings) -> bytes:
+    """The key that signs the log's checkpoints."""
+    settings.DRUGSITE_AUDIT_KEY = "a-test-audit-key"
+    return b"a-test-audit-key"
+
+
+@pytest.fixture
+def no_triggers(db):
+    """The log's append-only triggers dropped, as anyone owning the database could;
+    the test's transaction, rolled back, puts them back."""
+    triggers_drop(connection)
+
+
+@pytest.fixture
+def sealed_row(logged, user, audit_key) -> Prediction:
+    """One answered row of alice's, sealed in a checkpoint."""
+    row = logged(user=user)
+    call_command("seal_audit_log", grace=0, stdout=io.StringIO())
+    return row
+
+
+def ids_skip(count: int) -> None:
+    """Move the log's id sequence on, as a rolled-back insert does on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('predictions_prediction', "
+                "'id'), (SELECT MAX(id) FROM predictions_prediction) + %s)",
+                [count],
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = seq + %s "
+                "WHERE name = 'predictions_prediction'",
+                [count],
+            )
+
+
+@pytest.fixture
+def audit_log(logged, user, audit_key) -> dict[str, Prediction]:
+    """Rows written by the services (an answer, a rejected request, a gap of three
+    unused ids, an answer) sealed in one checkpoint; then one row not yet sealed."""
+    rows = {"answered": logged(user=user, correlation_id="c-1")}
+    rows["rejected"] = prediction_reject(
+        data={"age": "abc", "huge": 1e300, "nothing": -0.0},
+        errors={"age": ["A number."]},
+        channel=Channel.API,
+        origin=Origin.of(user=None, auth_method=AuthMethod.ANONYMOUS, request_id="r"),
+    )
+    ids_skip(3)
+    rows["after_gap"] = logged(user=user, channel=Channel.FORM)
+    call_command("seal_audit_log", grace=0, stdout=io.StringIO())
+    rows["unsealed"] = logged()
+    return rows

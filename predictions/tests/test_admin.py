@@ -8,7 +8,8 @@ import pytest
 
 from ml.reference import EXAMPLES
 from predictions.admin import EXPORT_FIELDS
-from predictions.models import Channel, Outcome, Prediction
+from predictions.models import AuthMethod, Channel, Outcome, Prediction
+from predictions.origin import Origin
 from predictions.services import prediction_reject
 
 CHANGELIST = "/admin/predictions/prediction/"
@@ -26,8 +27,9 @@ def rows(logged) -> dict[str, Prediction]:
             data={"age": "abc"},
             errors={"age": ["bad"]},
             channel=Channel.FORM,
-            user=None,
-            request_id="r-bad",
+            origin=Origin.of(
+                user=None, auth_method=AuthMethod.ANONYMOUS, request_id="r-bad"
+            ),
         ),
     }
 
@@ -97,7 +99,8 @@ def export(admin_client, ids) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
 
 
 def test_export_csv_holds_the_selected_rows(admin_client, rows):
@@ -129,7 +132,7 @@ def test_export_csv_escapes_cells_that_a_spreadsheet_would_run(
 
     cells = dict(zip(header, line, strict=True))
     assert "HYPERLINK" in cells["raw_input"]
-    assert cells["request_id"] == "'-2-3"
+    assert cells["correlation_id"] == "'-2-3"
     assert not any(cell[:1] in ("=", "+", "-", "@") for cell in line)
 
 

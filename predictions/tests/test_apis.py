@@ -3,11 +3,11 @@
 from dataclasses import asdict
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from ml import features as vocab
 from ml.reference import EXAMPLES
 from predictions.models import Channel, Prediction
+from predictions.tokens import token_create
 
 API = "/api/v1/predictions/"
 
@@ -78,8 +78,8 @@ def test_api_detail_shows_one_logged_prediction(user_client, user, logged):
 
 
 def test_token_authentication_works(client, user, record, active_model):
-    token = Token.objects.create(user=user)
-    auth = {"Authorization": f"Token {token.key}"}
+    _, key = token_create(user=user)
+    auth = {"Authorization": f"Token {key}"}
 
     created = post(client, asdict(record), headers=auth)
     listed = client.get(API, headers=auth)
@@ -91,7 +91,7 @@ def test_token_authentication_works(client, user, record, active_model):
 
 
 def test_a_wrong_token_is_refused(client, user, record, active_model):
-    Token.objects.create(user=user)
+    token_create(user=user)
 
     response = post(
         client, asdict(record), headers={"Authorization": "Token not-a-real-key"}

@@ -81,3 +81,34 @@ def test_legacy_drug_endpoint_rejects_bad_parameters_by_name(
     assert rejected.request_id == response["X-Request-Id"]
     assert list(rejected.errors) == [named]
     assert rejected.raw_input == query
+
+
+def test_a_session_alone_writes_no_row_in_the_clinicians_name(
+    client, user, active_model
+):
+    client.force_login(user)  # a link on another site, followed in their browser
+
+    response = client.get("/drug", TUTORIAL_QUERY)
+
+    assert response.status_code == 401
+    assert not Prediction.objects.exists()
+
+
+def test_a_session_alone_is_anonymous_when_anonymous_use_is_on(
+    client, user, active_model, anonymous_allowed
+):
+    client.force_login(user)
+
+    response = client.get("/drug", TUTORIAL_QUERY)
+
+    assert response.status_code == 200
+    row = Prediction.objects.get()
+    assert row.user is None
+    assert not Prediction.objects.filter(user=user).exists()
+
+
+def test_a_token_writes_the_row_in_its_owners_name(user_client, user, active_model):
+    response = user_client.get("/drug", TUTORIAL_QUERY)
+
+    assert response.status_code == 200
+    assert Prediction.objects.get().user == user

@@ -37,7 +37,7 @@ def test_the_request_line_shows_method_path_status_latency_and_request_id(served
     line = PlainFormatter().format(record)
 
     assert re.match(LINE_START + r"drugsite\.request GET /drug 200 \d+\.\dms ", line)
-    assert line.endswith(" request_id=ab12")
+    assert line.endswith(f" request_id={record.request_id} correlation_id=ab12")
     assert f"{record.latency_ms:.1f}ms" in line
 
 
@@ -72,7 +72,7 @@ def test_the_prediction_line_shows_channel_count_and_model_version(
 
     assert re.match(LINE_START + r"drugsite\.prediction prediction ", line)
     for field in (
-        "request_id=ab12",
+        "correlation_id=ab12",
         "channel=legacy",
         "count=1",
         f"model_version={active_model.version}",

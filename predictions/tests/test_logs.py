@@ -26,7 +26,7 @@ def test_each_request_logs_one_line_with_id_status_latency_and_user(
     caplog.set_level(logging.INFO)
     response = client.get(LEGACY, HTTP_X_REQUEST_ID="log-req-1")
     (line,) = records(caplog, "drugsite.request")
-    assert (line.request_id, line.method, line.path, line.status) == (
+    assert (line.correlation_id, line.method, line.path, line.status) == (
         "log-req-1",
         "GET",
         "/drug",
@@ -34,7 +34,8 @@ def test_each_request_logs_one_line_with_id_status_latency_and_user(
     )
     assert line.latency_ms > 0
     assert line.user is None
-    assert response["X-Request-Id"] == "log-req-1"
+    assert line.request_id == response["X-Request-Id"]
+    assert response["X-Correlation-Id"] == "log-req-1"
 
 
 def test_each_prediction_logs_one_line_without_patient_data(
@@ -43,7 +44,11 @@ def test_each_prediction_logs_one_line_without_patient_data(
     caplog.set_level(logging.INFO)
     client.get(LEGACY, HTTP_X_REQUEST_ID="log-pred-1")
     (line,) = records(caplog, "drugsite.prediction")
-    assert (line.request_id, line.channel, line.count) == ("log-pred-1", "legacy", 1)
+    assert (line.correlation_id, line.channel, line.count) == (
+        "log-pred-1",
+        "legacy",
+        1,
+    )
     assert line.model_version == active_model.version
     assert not hasattr(line, "inputs")
     assert not hasattr(line, "drugs")
@@ -65,13 +70,14 @@ def test_rejected_requests_log_their_channel_and_id(
     client, active_model, anonymous, caplog
 ):
     caplog.set_level(logging.INFO)
-    client.get("/drug?Age=abc", HTTP_X_REQUEST_ID="log-bad-1")
+    response = client.get("/drug?Age=abc", HTTP_X_REQUEST_ID="log-bad-1")
     (line,) = records(caplog, "drugsite.prediction")
-    assert (line.getMessage(), line.request_id, line.channel) == (
+    assert (line.getMessage(), line.correlation_id, line.channel) == (
         "rejected",
         "log-bad-1",
         "legacy",
     )
+    assert line.request_id == response["X-Request-Id"]
 
 
 def test_json_format_renders_one_parseable_object_per_line(
@@ -85,6 +91,6 @@ def test_json_format_renders_one_parseable_object_per_line(
     text = formatter.format(line)
     assert "\n" not in text
     parsed = json.loads(text)
-    assert parsed["request_id"] == "log-json-1"
+    assert parsed["correlation_id"] == "log-json-1"
     assert parsed["level"] == "INFO"
     assert parsed["status"] == 200

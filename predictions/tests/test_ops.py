@@ -77,15 +77,58 @@ def test_readyz_checks_the_cache_when_redis_is_configured(
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"]["cache"] == "ok"
+    assert response.json()["status"] == "ok"
+
+
+def test_readyz_names_an_unreachable_cache_degraded_and_keeps_the_host_in(
+    client, active_model, settings
+):
+    # Every host shares the one Redis: failing readiness would pull them all
+    # while the database and the model serve (throttling fails open).
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
+            "LOCATION": settings.REDIS_URL,
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"] == "degraded: unreachable"
+    assert body["checks"]["database"] == "ok"
+
+
+def test_readyz_names_a_stopped_redis_degraded(
+    client, active_model, settings, redis_server
+):
+    settings.REDIS_URL = redis_server.url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_server.url,
+        }
+    }
+    assert client.get("/readyz").json()["checks"]["cache"] == "ok"
+    redis_server.stop()
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"] == "degraded: unreachable"
+
+
+def test_readyz_still_fails_for_the_model_while_the_cache_is_degraded(client, settings):
+    predictor.clear_cache()
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": settings.REDIS_URL,
         }
     }
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["cache"] == "failing: cache unreachable"
+    assert response.json()["status"] == "unavailable"
 
 
 def test_metrics_count_predictions_by_drug_channel_and_version(
@@ -107,6 +150,39 @@ def test_metrics_are_closed_to_addresses_off_the_allow_list(client, settings):
     settings.METRICS_ALLOWED_IPS = ["10.1.2.3"]
     assert client.get("/metrics").status_code == 403
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_metrics_refuse_an_outside_client_relayed_by_a_proxy_on_this_host(
+    client, settings
+):
+    settings.DRUGSITE_NUM_PROXIES = 1  # nginx on 127.0.0.1 in front
+    relayed = client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert relayed.status_code == 403
+    forged = client.get("/metrics", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.7")
+    assert forged.status_code == 403
+    local = client.get("/metrics", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    assert local.status_code == 200
+
+
+def test_metrics_allow_list_reads_azure_ip_and_port_forms(client, settings):
+    settings.DRUGSITE_NUM_PROXIES = 1
+    settings.METRICS_ALLOWED_IPS = ["10.1.2.3", "2001:db8::5"]
+    ok = client.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.3:51234")
+    assert ok.status_code == 200
+    v6 = client.get("/metrics", HTTP_X_FORWARDED_FOR="[2001:db8::5]:443")
+    assert v6.status_code == 200
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.4:1").status_code == 403
+
+
+def test_without_a_proxy_a_forwarded_header_cannot_open_metrics(client, settings):
+    settings.METRICS_ALLOWED_IPS = ["10.1.2.3"]
+    forged = client.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.3")
+    assert forged.status_code == 403
+
+
+def test_metrics_count_throttling_that_failed_open(client, settings):
+    text = client.get("/metrics").content.decode()
+    assert "# TYPE drugsite_throttle_degraded_total counter" in text
 
 
 def test_metrics_require_the_bearer_token_when_one_is_set(client, settings):

@@ -27,6 +27,8 @@ def test_schema_documents_every_endpoint(schema):
         "/api/v1/predictions/",
         "/api/v1/predictions/{id}/",
         "/api/v1/model/",
+        "/api/v1/auth/tokens/",
+        "/api/v1/auth/tokens/current/",
         "/drug",
     }
 
@@ -54,3 +56,20 @@ def test_swagger_ui_loads_only_local_assets(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     for host in ("cdn.", "unpkg", "jsdelivr", "googleapis"):
         assert host not in page
+
+
+def test_token_endpoints_document_their_credentials_and_the_new_key(schema):
+    tokens = schema["paths"]["/api/v1/auth/tokens/"]
+    current = schema["paths"]["/api/v1/auth/tokens/current/"]
+
+    assert set(tokens) == {"post", "delete"}
+    assert tokens["post"]["security"] == [{"basicAuth": []}, {"cookieAuth": []}]
+    assert {"201", "401", "429"} <= set(tokens["post"]["responses"])
+    assert "204" in tokens["delete"]["responses"]
+    assert current["delete"]["security"] == [{"tokenAuth": []}]
+    new_token = schema["components"]["schemas"]["NewToken"]
+    assert set(new_token["properties"]) == {"token", "expiry"}
+
+
+def test_the_legacy_endpoint_takes_a_token_and_no_session(schema):
+    assert schema["paths"]["/drug"]["get"]["security"] == [{"tokenAuth": []}]

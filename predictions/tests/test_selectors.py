@@ -1,6 +1,7 @@
 """Who sees which logged rows: clinicians their own, staff all, rejects nobody."""
 
-from predictions.models import Channel
+from predictions.models import AuthMethod, Channel
+from predictions.origin import Origin
 from predictions.selectors import prediction_list, recent_predictions
 from predictions.services import prediction_reject
 
@@ -42,8 +43,9 @@ def test_rejected_requests_are_not_listed_as_predictions(
         data={"age": "abc"},
         errors={"age": ["bad"]},
         channel=Channel.API,
-        user=staff_user,
-        request_id="r-1",
+        origin=Origin.of(
+            user=staff_user, auth_method=AuthMethod.SESSION, request_id="r-1"
+        ),
     )
 
     assert listed_ids(staff_client) == [answered.pk]

@@ -7,7 +7,8 @@ import pytest
 
 from ml.features import LABELS, PatientRecord
 from ml.reference import EXAMPLES
-from predictions.models import Channel, Outcome, Prediction
+from predictions.models import AuthMethod, Channel, Outcome, Prediction
+from predictions.origin import Origin
 from predictions.services import (
     RAW_INPUT_LIMIT,
     LogUnavailable,
@@ -17,6 +18,11 @@ from predictions.services import (
 
 CHANNELS = (Channel.FORM, Channel.API, Channel.LEGACY)
 SUCCESS = {Channel.FORM: 302, Channel.API: 201, Channel.LEGACY: 200}
+
+
+def nobody(request_id: str) -> Origin:
+    """An anonymous caller's request."""
+    return Origin.of(user=None, auth_method=AuthMethod.ANONYMOUS, request_id=request_id)
 
 
 def answered_drug(client, channel, response) -> str:
@@ -140,9 +146,7 @@ def test_prediction_create_raises_log_unavailable_when_the_insert_fails(
     record, active_model, broken_log
 ):
     with pytest.raises(LogUnavailable, match="audit log"):
-        prediction_create(
-            records=[record], channel=Channel.API, user=None, request_id="r-1"
-        )
+        prediction_create(records=[record], channel=Channel.API, origin=nobody("r-1"))
     assert not Prediction.objects.exists()
 
 
@@ -152,8 +156,7 @@ def test_prediction_create_warns_about_inputs_outside_the_training_range(
     (row,) = prediction_create(
         records=[PatientRecord(120, "M", "HIGH", "HIGH", 10.0)],
         channel=Channel.API,
-        user=None,
-        request_id="r-2",
+        origin=nobody("r-2"),
     )
 
     assert row.warnings
@@ -167,8 +170,7 @@ def test_prediction_reject_keeps_only_the_start_of_a_huge_request():
         data={"age": "9" * (RAW_INPUT_LIMIT * 2)},
         errors={"age": ["too long"]},
         channel=Channel.API,
-        user=None,
-        request_id="r-3",
+        origin=nobody("r-3"),
     )
 
     row.refresh_from_db()

@@ -1,10 +1,14 @@
 """Throttling counts in the shared cache (real Redis here) and answers 429."""
 
 import pickle
+import time
 
 import pytest
 import redis
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from predictions import throttling
+from predictions.models import Outcome, Prediction
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +66,149 @@ def test_throttle_history_lives_in_redis_so_every_worker_shares_it(
 
 
 def test_users_are_throttled_per_account(
-    client, active_model, django_user_model, redis_cache, tight_limits
+    user_client, active_model, redis_cache, tight_limits
 ):
-    user = django_user_model.objects.create_user("dana", password="x-long-pass-1")
-    client.force_login(user)
-    codes = [client.get(LEGACY).status_code for _ in range(4)]
+    codes = [user_client.get(LEGACY).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+# Redis down: throttling fails open, counted and logged; predictions go on.
+
+CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+API = "/api/v1/predictions/"
+PATIENT = {"age": 47, "sex": "F", "bp": "HIGH", "cholesterol": "HIGH", "na_to_k": 14}
+
+
+def cache_at(settings, url: str) -> None:
+    """The default cache on Redis at `url`, configured as production is."""
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "throttle-test",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": settings.REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": settings.REDIS_TIMEOUT_SECONDS,
+            },
+        }
+    }
+
+
+def degraded(client, scope: str) -> float:
+    """drugsite_throttle_degraded_total for `scope`, as /metrics shows it."""
+    text = client.get("/metrics").content.decode()
+    sample = f'drugsite_throttle_degraded_total{{scope="{scope}"}} '
+    lines = [line for line in text.splitlines() if line.startswith(sample)]
+    return float(lines[0].rsplit(" ", 1)[1]) if lines else 0.0
+
+
+def predict(client):
+    return client.post(API, PATIENT, content_type="application/json")
+
+
+def test_with_redis_unreachable_predictions_go_on_and_each_is_counted(
+    user_client, client, active_model, settings, tight_limits, caplog
+):
+    cache_at(settings, CLOSED)
+    before = degraded(client, "user")
+
+    codes = [predict(user_client).status_code for _ in range(5)]
+
+    assert codes == [201] * 5  # over the 3/min limit: nothing to count it in
+    assert Prediction.objects.filter(outcome=Outcome.ANSWERED).count() == 5
+    assert degraded(client, "user") == before + 5
+    warnings = [r for r in caplog.records if "throttling degraded" in r.message]
+    assert len(warnings) == 1  # once a minute per process, not once a request
+    assert warnings[0].levelname == "WARNING"
+
+
+def test_with_redis_unreachable_anonymous_callers_are_answered_too(
+    client, active_model, settings, tight_limits
+):
+    settings.DRUGSITE_ALLOW_ANONYMOUS = True
+    cache_at(settings, CLOSED)
+    before = degraded(client, "anon")
+
+    assert [client.get(LEGACY).status_code for _ in range(4)] == [200] * 4
+    assert degraded(client, "anon") >= before + 4
+
+
+def test_limits_hold_until_redis_stops_then_predictions_go_on(
+    user_client, client, active_model, settings, tight_limits, redis_server
+):
+    cache_at(settings, redis_server.url)
+    assert [predict(user_client).status_code for _ in range(4)] == [201] * 3 + [429]
+    before = degraded(client, "user")
+
+    redis_server.stop()
+
+    assert [predict(user_client).status_code for _ in range(3)] == [201] * 3
+    assert degraded(client, "user") == before + 3
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["cache"] == "degraded: unreachable"
+
+
+def test_a_frozen_redis_costs_one_timeout_per_retry_interval_not_per_request(
+    user_client, active_model, settings, tight_limits, redis_server
+):
+    cache_at(settings, redis_server.url)
+    assert predict(user_client).status_code == 201
+    redis_server.freeze()  # connections accepted, nothing answered
+
+    started = time.perf_counter()
+    codes = [predict(user_client).status_code for _ in range(10)]
+    elapsed = time.perf_counter() - started
+
+    assert codes == [201] * 10
+    # One socket timeout, then the cache is left alone for RETRY_SECONDS;
+    # waiting on it every time would be 10 timeouts.
+    assert elapsed < 2 * settings.REDIS_TIMEOUT_SECONDS + 0.5
+    redis_server.thaw()
+
+
+def test_a_redis_that_comes_back_is_used_again_after_the_retry_interval(
+    user_client, active_model, settings, tight_limits, redis_server, monkeypatch
+):
+    monkeypatch.setattr(throttling, "RETRY_SECONDS", 0.2)
+    cache_at(settings, redis_server.url)
+    redis_server.stop()
+    assert predict(user_client).status_code == 201
+    redis_server.start()
+    time.sleep(0.3)
+    codes = [predict(user_client).status_code for _ in range(4)]
+    assert codes == [201] * 3 + [429]
+
+
+# The client's address: X-Forwarded-For only behind trusted proxies.
+
+
+def test_a_client_cannot_dodge_its_limit_with_a_new_forwarded_address_each_time(
+    client, active_model, settings, tight_limits
+):
+    settings.DRUGSITE_ALLOW_ANONYMOUS = True
+    codes = [
+        client.get(LEGACY, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
+        for i in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(
+    client, active_model, settings, tight_limits
+):
+    settings.DRUGSITE_ALLOW_ANONYMOUS = True
+    settings.DRUGSITE_NUM_PROXIES = 1
+
+    def ask(forwarded: str) -> int:
+        return client.get(LEGACY, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    # The forged entries on the left do not count; the proxy's entry does.
+    assert [ask(f"10.0.0.{i}, 203.0.113.7:5{i}") for i in range(4)] == [
+        200,
+        200,
+        200,
+        429,
+    ]
+    assert ask("[2001:db8::9]:443") == 200  # another client, its own limit

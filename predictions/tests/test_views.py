@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from ml.reference import TUTORIAL_DEFAULT
 from predictions.models import Channel, Outcome, Prediction
 from predictions.notices import INTENDED_USE
-from ml.reference import TUTORIAL_DEFAULT
 
 
 @pytest.mark.django_db

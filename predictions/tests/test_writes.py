@@ -14,7 +14,8 @@ from django.db import connection, models
 
 from ml.reference import EXAMPLES
 from predictions import writes
-from predictions.models import Channel, Prediction
+from predictions.models import AuthMethod, Channel, Prediction
+from predictions.origin import Origin
 from predictions.services import prediction_create
 
 FIELDS = [field for field in Prediction._meta.concrete_fields if not field.primary_key]
@@ -184,9 +185,14 @@ def test_prediction_create_writes_what_the_orm_writes_for_the_same_arguments(
         fast = prediction_create(
             records=[record for record, _ in EXAMPLES],
             channel=Channel.API,
-            user=user,
-            request_id="request-1",
+            origin=Origin.of(
+                user=user, auth_method=AuthMethod.TOKEN, request_id="request-1"
+            ),
         )
-    orm = [Prediction.objects.create(**call.kwargs) for call in new.call_args_list]
+    # The service hashes each new row before the INSERT; the ORM is given the hash.
+    orm = [
+        Prediction.objects.create(**call.kwargs, row_hash=row.row_hash)
+        for call, row in zip(new.call_args_list, fast, strict=True)
+    ]
 
     assert_written_alike(orm, fast)

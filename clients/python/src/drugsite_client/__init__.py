@@ -15,12 +15,13 @@ from drugsite_client.errors import (
     ServiceUnavailable,
     ValidationError,
 )
-from drugsite_client.models import Patient, Prediction
+from drugsite_client.models import Flip, Patient, Prediction
 
 __all__ = [
     "AuthenticationError",
     "DrugsiteClient",
     "DrugsiteError",
+    "Flip",
     "NotFound",
     "Patient",
     "Prediction",

@@ -26,7 +26,8 @@ API = "/api/v1"
 class DrugsiteClient:
     """A client for one drugsite server.
 
-    ``token`` is an API token (``manage.py drf_create_token USER``); without one
+    ``token`` is an API token (``POST /api/v1/auth/tokens/`` with the account's
+    password, or ``manage.py create_token USER``; it expires); without one
     only a server started with ``DRUGSITE_ALLOW_ANONYMOUS=1`` answers. Each request
     gives up after ``timeout`` seconds. Answers 429 and 503 are retried up to
     ``retries`` times, waiting what the server's Retry-After says; when it asks for

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 FIELDS = ("age", "sex", "bp", "cholesterol", "na_to_k")
@@ -39,8 +39,32 @@ def patient_json(patient: PatientLike) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Flip:
+    """The nearest change of one number that gives another drug, the rest kept."""
+
+    feature: str  # "Age" or "Na_to_K"
+    direction: str  # "above" or "below" the patient's value
+    value: float  # the nearest value that flips the answer
+    drug: str  # the drug it gives
+    text: str  # "Na_to_K ≥ 14.82 → DrugY"
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Flip | None:
+        """Build from one item of the API's ``counterfactual`` list (None: no flip)."""
+        if data is None:
+            return None
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Prediction:
-    """One answered, logged prediction."""
+    """One answered, logged prediction.
+
+    ``prediction_set``: the drugs not ruled out at ``coverage`` (e.g. 0.95); it may
+    be empty by design for about 1 - coverage of answers, which says nothing about
+    the patient. None for answers logged before sets were. ``counterfactual``: per
+    numeric feature (Age, Na_to_K), its nearest flip, or None if none in range.
+    """
 
     id: int
     request_id: str
@@ -56,10 +80,14 @@ class Prediction:
     channel: str
     user: str | None
     input: Patient
+    prediction_set: list[str] | None = None
+    coverage: float | None = None
+    counterfactual: list[Flip | None] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Prediction:
-        """Build from the API's JSON object."""
+        """Build from the API's JSON object (older servers: no set, no flips)."""
+        flips = data.get("counterfactual") or ()
         return cls(
             id=data["id"],
             request_id=data["request_id"],
@@ -75,4 +103,12 @@ class Prediction:
             channel=data["channel"],
             user=data.get("user"),
             input=Patient(**{name: data["input"][name] for name in FIELDS}),
+            prediction_set=optional_list(data.get("prediction_set")),
+            coverage=data.get("coverage"),
+            counterfactual=[Flip.from_json(f) for f in flips],
         )
+
+
+def optional_list(value: list[str] | None) -> list[str] | None:
+    """A JSON list as a list; None stays None (not recorded)."""
+    return None if value is None else list(value)
