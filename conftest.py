@@ -79,3 +79,11 @@ def redis_server(tmp_path):
     server = RedisServer(workdir=tmp_path / "redis").start()
     yield server
     server.close()
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, started for one test (screenshots in .ci-artifacts/)."""
+    from drugsite.tests.browser import chromium_session
+
+    yield from chromium_session()

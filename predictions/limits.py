@@ -18,6 +18,7 @@ from django.http import HttpRequest, JsonResponse
 
 from predictions.bodies import declared_length, discard_rest
 from predictions.errors import RETRY_AFTER_SECONDS
+from predictions.middleware import ExceptionMiddleware
 from predictions.models import Channel
 from predictions.origin import origin_of
 from predictions.paths import wants_json
@@ -59,14 +60,8 @@ def sent_start(request: HttpRequest) -> str:
     return body.decode("utf-8", "replace") or query[:RAW_INPUT_LIMIT]
 
 
-class RequestLimitsMiddleware:
+class RequestLimitsMiddleware(ExceptionMiddleware):
     """A request over one of Django's limits, on a JSON path: JSON and a row."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, LIMITS) or not wants_json(request.path):

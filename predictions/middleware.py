@@ -75,14 +75,18 @@ DATABASE_DOWN = (
 )
 
 
-class DatabaseUnavailableMiddleware:
-    """A database that cannot be reached is a 503 with a clear message, not a 500."""
+class ExceptionMiddleware:
+    """A middleware whose only work is ``process_exception`` (Django calls it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware(ExceptionMiddleware):
+    """A database that cannot be reached is a 503 with a clear message, not a 500."""
 
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):

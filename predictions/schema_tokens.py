@@ -49,17 +49,25 @@ create_token = extend_schema(
     request=None,
     responses={201: NEW_TOKEN, 401: UNAUTHORIZED, 429: THROTTLED},
 )
-revoke_tokens = extend_schema(
-    summary="Revoke every token of mine",
-    description="Every key of the calling account stops working at once. "
+
+
+def revoking(summary: str, description: str):
+    """The schema of a DELETE that revokes tokens."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=None,
+        responses={204: REVOKED, 401: UNAUTHORIZED, 429: THROTTLED},
+    )
+
+
+revoke_tokens = revoking(
+    "Revoke every token of mine",
+    "Every key of the calling account stops working at once. "
     "Authenticate with a token or a session.",
-    request=None,
-    responses={204: REVOKED, 401: UNAUTHORIZED, 429: THROTTLED},
 )
-revoke_current_token = extend_schema(
-    summary="Revoke the token this request carries",
-    description="The key in this request's Authorization header stops working; "
+revoke_current_token = revoking(
+    "Revoke the token this request carries",
+    "The key in this request's Authorization header stops working; "
     "the account's other keys do not.",
-    request=None,
-    responses={204: REVOKED, 401: UNAUTHORIZED, 429: THROTTLED},
 )

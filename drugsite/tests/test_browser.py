@@ -11,9 +11,9 @@ import secrets
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from drugsite.tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from drugsite.tests.browser import SHOTS, site_with_superuser
 from drugsite.tests.live import LiveStack
 
 USERNAME, PASSWORD = "auditor", secrets.token_urlsafe(16)
@@ -40,25 +40,7 @@ def site(tmp_path_factory, trained_store) -> LiveStack:
             "DJANGO_SUPERUSER_EMAIL": "auditor@example.org",
         },
     )
-    # whitenoise indexes the static files when gunicorn starts: collect first.
-    stack.manage("collectstatic", "--no-input", "--verbosity", "0")
-    stack.start()
-    try:
-        stack.manage("createsuperuser", "--no-input", "--username", USERNAME)
-        yield stack
-    finally:
-        stack.close()
-
-
-@pytest.fixture
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    yield from site_with_superuser(stack, USERNAME)
 
 
 @pytest.fixture

@@ -11,24 +11,15 @@ import re
 import secrets
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from drugsite.tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from drugsite.tests.browser import SCREENS, SHOTS, site_with_superuser
 from drugsite.tests.live import LiveStack
 from ml.features import PatientRecord
 from ml.treelayout import tree_path
 
 USERNAME, PASSWORD = "clinician", secrets.token_urlsafe(16)
 NEAR = PatientRecord(47, "F", "LOW", "HIGH", 14.9)
-SCREENS = {
-    "laptop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 #: What the page measures: the highlighted path, its colour, and any overflow
 #: (of the page, and of the tables that may scroll sideways inside it).
 MEASURE = """() => {
@@ -65,13 +56,7 @@ def site(tmp_path_factory, trained_store) -> LiveStack:
             "DJANGO_SUPERUSER_EMAIL": "clinician@example.org",
         },
     )
-    stack.manage("collectstatic", "--no-input", "--verbosity", "0")
-    stack.start()
-    try:
-        stack.manage("createsuperuser", "--no-input", "--username", USERNAME)
-        yield stack
-    finally:
-        stack.close()
+    yield from site_with_superuser(stack, USERNAME)
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +65,6 @@ def export(trained_store) -> dict:
     folder = trained_store / (trained_store / "VERSION").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     return json.loads((folder / manifest["compiled"]["file"]).read_text())
-
-
-@pytest.fixture
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def opened(browser, screen: str, failures: list[str]) -> Page:

@@ -8,23 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from drugsite.tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from drugsite.tests.browser import SCREENS, SHOTS
 from drugsite.tests.live import BASE
 from ml.reference import TUTORIAL_DEFAULT
 from ml.treelayout import tree_path
 from ml.treesvg import FONT, HIGHLIGHT, tree_svg
 
-SCREENS = {
-    "laptop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 #: What the page measures: colours, overflow, text in boxes, the text's scale.
 MEASURE = """() => {
   const svg = document.querySelector("svg.tree-svg");
@@ -66,17 +57,6 @@ def page_html(trained_store) -> str:
         f'<section class="card"><h2>How the tree decided</h2>{svg}</section>'
         "</main></body></html>"
     )
-
-
-@pytest.fixture
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def shown(browser, html: str, screen: str) -> tuple[Page, list[str]]:
