@@ -20,7 +20,7 @@ from ml.models import ModelVersion
 from predictions import model_card as figures
 from predictions.drawings import drawn_tree
 from predictions.notices import INTENDED_USE
-from predictions.roles import PREDICT, VIEW_MODELS
+from predictions.roles import PREDICT, VIEW_EVERY_PREDICTION, VIEW_MODELS
 
 
 def model_card_url(version: str) -> str:
@@ -29,8 +29,9 @@ def model_card_url(version: str) -> str:
 
 
 def may_see_model_cards(user) -> bool:
-    """Staff, Model managers and Prescribers (superusers hold every permission)."""
-    return user.is_staff or user.has_perm(VIEW_MODELS) or user.has_perm(PREDICT)
+    """Model managers, Auditors and Prescribers (superusers hold every permission);
+    a permission decides, never the staff flag."""
+    return any(user.has_perm(p) for p in (VIEW_MODELS, VIEW_EVERY_PREDICTION, PREDICT))
 
 
 def limitations(metrics: dict) -> list[str]:

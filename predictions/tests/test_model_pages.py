@@ -82,9 +82,13 @@ def test_a_superuser_sees_the_card(admin_client, active_model):
     assert admin_client.get(card(active_model)).status_code == 200
 
 
-def test_an_account_without_a_role_is_refused(django_user_model, active_model):
+@pytest.mark.parametrize("is_staff", [False, True])
+def test_an_account_without_a_role_is_refused_even_with_the_staff_flag(
+    django_user_model, active_model, is_staff
+):
     client = Client()
-    client.force_login(django_user_model.objects.create_user(username="nobody"))
+    nobody = django_user_model.objects.create_user(username="nobody", is_staff=is_staff)
+    client.force_login(nobody)
 
     assert client.get(card(active_model)).status_code == 403
 
