@@ -104,19 +104,23 @@ class Answerer:
         row = record.as_row()
         return self.result(row, self.tree.leaf_of(row))
 
-    def predict_many(self, records: list) -> list[PredictionResult]:
-        """Explained answers for many records, leaves found in one numpy call."""
-        rows = [r.as_row() for r in records]
-        columns = list(zip(*rows, strict=True))
-        leaves = self.tree.walk(self.tree.encode_many(columns)).tolist()
-        outside = np.zeros(len(rows), dtype=bool)
+    def outside(self, columns: list[tuple]) -> list[bool]:
+        """Per row of a batch (given as columns): any value outside training's range."""
+        outside = np.zeros(len(columns[0]), dtype=bool)
         for i, _, lo, hi in self.warn_ranges:
             column = np.asarray(columns[i], dtype=float)
             outside |= (column < lo) | (column > hi)
-        result, sure = self.result, self.confidence.many(rows, leaves, self.plans)
+        return outside.tolist()
+
+    def predict_many(self, records: list) -> list[PredictionResult]:
+        """Explained answers for many records: leaves, probabilities and sets found
+        with numpy, then each row explained."""
+        rows = [r.as_row() for r in records]
+        columns = list(zip(*rows, strict=True))
+        leaves = self.tree.walk(self.tree.encode_many(columns)).tolist()
+        sure = self.confidence.many(rows, leaves, self.plans)
+        result, outside = self.result, self.outside(columns)
         return [
-            result(row, leaf, check, s)
-            for row, leaf, check, s in zip(
-                rows, leaves, outside.tolist(), sure, strict=True
-            )
+            result(row, leaf, out, s)
+            for row, leaf, out, s in zip(rows, leaves, outside, sure, strict=True)
         ]
