@@ -15,6 +15,7 @@ from django.test import Client
 from ml import predictor
 from ml.features import PatientRecord
 from ml.reference import EXAMPLES
+from predictions import drawings
 from predictions.audit.triggers import triggers_drop
 from predictions.models import AuthMethod, Channel, Prediction
 from predictions.origin import Origin
@@ -224,3 +225,11 @@ def audit_log(logged, user, audit_key) -> dict[str, Prediction]:
     call_command("seal_audit_log", grace=0, stdout=io.StringIO())
     rows["unsealed"] = logged()
     return rows
+
+
+@pytest.fixture
+def no_kept_trees():
+    """No drawn tree kept from another test (drawings are cached per version)."""
+    drawings.clear()
+    yield
+    drawings.clear()

@@ -15,7 +15,6 @@ from ml.models import ModelVersion
 from ml.registry import model_version_activate, model_version_register
 from ml.treelayout import tree_path
 from ml.treesvg import tree_svg
-from predictions import drawings
 from predictions.answer_view import answer_read, set_sentence
 from predictions.models import Prediction
 
@@ -25,12 +24,7 @@ FAR = PatientRecord(47, "F", "LOW", "HIGH", 30.0)
 EMPTY = PatientRecord(22, "F", "LOW", "HIGH", 25.0)
 SVG = re.compile(r"<svg .*?</svg>", re.S)
 
-
-@pytest.fixture(autouse=True)
-def _no_kept_trees():
-    drawings.clear()
-    yield
-    drawings.clear()
+pytestmark = pytest.mark.usefixtures("no_kept_trees")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from ml import predictor
-from predictions import drawings
 from predictions.model_card import class_balance, confusion_heat, coverage, heat_cell
 from predictions.model_pages import limitations
 from predictions.notices import INTENDED_USE
@@ -18,12 +17,7 @@ from predictions.tests.conftest import with_role
 
 SVG = re.compile(r"<svg .*?</svg>", re.S)
 
-
-@pytest.fixture(autouse=True)
-def _no_kept_trees():
-    drawings.clear()
-    yield
-    drawings.clear()
+pytestmark = pytest.mark.usefixtures("no_kept_trees")
 
 
 def card(version) -> str:
