@@ -16,6 +16,14 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", "Rejected (invalid input)"
 
 
+class Arm(models.TextChoices):
+    """Which version gave the answer: the served one, or one under trial."""
+
+    ACTIVE = "active", "Active version"
+    CANDIDATE = "candidate", "Candidate (served a share of traffic)"
+    SHADOW = "shadow", "Shadow (logged, never returned)"
+
+
 class AuthMethod(models.TextChoices):
     SESSION = "session", "Session (sign-in)"
     TOKEN = "token", "API token"

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from ml.models import ModelVersion
 from predictions.audit.checkpoints import AuditCheckpoint  # noqa: F401 (a model)
-from predictions.columns import AuthMethod, Channel, Outcome, PatientColumns
+from predictions.columns import Arm, AuthMethod, Channel, Outcome, PatientColumns
+from predictions.recorded_outcomes import RecordedOutcome  # noqa: F401 (a model)
 from predictions.writes import insert_rows
 
 
@@ -68,6 +69,13 @@ class Prediction(PatientColumns):
     probabilities = models.JSONField(default=dict)
     model_version = models.ForeignKey(
         ModelVersion, null=True, on_delete=models.PROTECT, related_name="predictions"
+    )
+    arm = models.CharField(
+        max_length=9,
+        choices=Arm.choices,
+        null=True,  # NULL: rejected, or logged before arms were recorded
+        blank=True,
+        help_text="Which version answered: active, candidate or shadow.",
     )
     explanation = models.JSONField(default=list)
     warnings = models.JSONField(default=list)

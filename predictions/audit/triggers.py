@@ -19,6 +19,8 @@ from django.db.migrations.recorder import MigrationRecorder
 TABLES = {
     "predictions_prediction": ("id",),
     "predictions_auditcheckpoint": ("id", "first_id", "last_id", "checkpoint_hash"),
+    "predictions_recordedoutcome": ("id", "prediction_id"),
+    "ml_modelchange": ("id",),
 }
 INSTALLED_BY = ("predictions", "0006_audit_triggers")
 FUNCTION = "drugsite_audit_append_only"
