@@ -15,11 +15,16 @@ VIEW_EVERY_PREDICTION = "predictions.view_prediction"
 VIEW_MODELS = "ml.view_modelversion"
 REGISTER_MODELS = "ml.add_modelversion"
 ACTIVATE_MODELS = "ml.activate_modelversion"
+VIEW_MODEL_CHANGES = "ml.view_modelchange"
+RECORD_OUTCOMES = "predictions.add_recordedoutcome"
+VIEW_OUTCOMES = "predictions.view_recordedoutcome"
+VIEW_DASHBOARD = "predictions.view_dashboard"
 
 #: Permissions no model declares: (app label, model, codename, name).
 CUSTOM_PERMISSIONS = (
     ("predictions", "prediction", "predict", "Can ask for predictions"),
     ("ml", "modelversion", "activate_modelversion", "Can activate a model version"),
+    ("predictions", "prediction", "view_dashboard", "Can view the dashboard"),
 )
 
 
@@ -36,23 +41,32 @@ ROLES = (
     Role(
         "prescriber",
         "Prescribers",
-        (PREDICT,),
+        (PREDICT, RECORD_OUTCOMES),
         staff=False,
-        summary="the form, the prediction API and GET /drug; their own history",
+        summary="the form, the prediction API and GET /drug; their own history "
+        "and the outcomes of their own predictions",
     ),
     Role(
         "auditor",
         "Auditors",
-        (VIEW_EVERY_PREDICTION,),
+        (VIEW_EVERY_PREDICTION, VIEW_OUTCOMES, VIEW_MODEL_CHANGES, VIEW_DASHBOARD),
         staff=True,
-        summary="every logged row, in admin (with CSV export) and the API",
+        summary="every logged row, in admin (with CSV export) and the API; "
+        "outcomes, the model's change history and the dashboard",
     ),
     Role(
         "model_manager",
         "Model managers",
-        (VIEW_MODELS, REGISTER_MODELS, ACTIVATE_MODELS),
+        (
+            VIEW_MODELS,
+            REGISTER_MODELS,
+            ACTIVATE_MODELS,
+            VIEW_MODEL_CHANGES,
+            VIEW_DASHBOARD,
+        ),
         staff=True,
-        summary="the model registry in admin: activate and roll back versions",
+        summary="the model registry in admin and the API: activate, roll back, "
+        "candidates and shadows; the change history and the dashboard",
     ),
 )
 
@@ -84,15 +98,30 @@ def roles_sync(*, apps=global_apps, using: str = "default") -> dict:
         group, _ = Group.objects.using(using).get_or_create(name=role.group)
         group.permissions.set(
             [
-                Permission.objects.using(using).get(
-                    content_type__app_label=name.split(".")[0],
-                    codename=name.split(".")[1],
-                )
+                permission_get(Permission, ContentType, name, using)
                 for name in role.permissions
             ]
         )
         groups[role.key] = group
     return groups
+
+
+def permission_get(Permission, ContentType, name: str, using: str):
+    """A permission by its dotted name; a model's default one is made if the
+    model came after the migration that runs this (its post_migrate has not)."""
+    app_label, codename = name.split(".")
+    found = Permission.objects.using(using).filter(
+        content_type__app_label=app_label, codename=codename
+    )
+    if found:
+        return found[0]
+    action, model = codename.split("_", 1)
+    content_type, _ = ContentType.objects.using(using).get_or_create(
+        app_label=app_label, model=model
+    )
+    return Permission.objects.using(using).create(
+        content_type=content_type, codename=codename, name=f"Can {action} {model}"
+    )
 
 
 def role_grant(*, user, role: Role) -> None:

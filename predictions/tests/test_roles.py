@@ -36,8 +36,16 @@ def test_syncing_puts_back_what_was_removed_and_takes_away_what_was_added():
 
     groups = roles_sync()
 
-    assert names(groups["auditor"].permissions.all()) == {"predictions.view_prediction"}
-    assert names(groups["prescriber"].permissions.all()) == {"predictions.predict"}
+    assert names(groups["auditor"].permissions.all()) == {
+        "predictions.view_prediction",
+        "predictions.view_recordedoutcome",
+        "predictions.view_dashboard",
+        "ml.view_modelchange",
+    }
+    assert names(groups["prescriber"].permissions.all()) == {
+        "predictions.predict",
+        "predictions.add_recordedoutcome",
+    }
 
 
 @pytest.mark.parametrize("name", ["model_manager", "Model managers", "MODEL-MANAGER"])
