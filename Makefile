@@ -25,11 +25,12 @@ run: model
 	$(MANAGE) ensure_dev_admin
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# The production stack on this machine: gunicorn + whitenoise, DEBUG off. Needs
-# DJANGO_SECRET_KEY; uses DATABASE_URL / REDIS_URL when set.
+# The production stack on this machine: granian + whitenoise, DEBUG off
+# (drugsite/serve.py). Needs DJANGO_SECRET_KEY; honours PORT, WEB_CONCURRENCY,
+# WEB_THREADS, DATABASE_URL and REDIS_URL.
 serve: model
 	DJANGO_DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
-	DJANGO_DEBUG=0 $(BIN)/gunicorn --config gunicorn.conf.py
+	DJANGO_DEBUG=0 $(BIN)/python -m drugsite.serve
 
 # Installs or starts what the system tests drive (Debian's chromium, nginx, wrk;
 # PostgreSQL, Redis) or stops with one line per missing thing.

@@ -45,7 +45,7 @@ def active_model(db, artifact_dir):
 
     version = (artifact_dir / "VERSION").read_text()
     model_version_register(folder=artifact_dir / version, trained_by="tests")
-    row = model_version_activate(version=version)
+    row = model_version_activate(version=version, reason="tests")
     predictor.clear_cache()
     yield row
     predictor.clear_cache()
@@ -53,7 +53,7 @@ def active_model(db, artifact_dir):
 
 @pytest.fixture
 def live_stack(tmp_path, trained_store):
-    """A factory of running production stacks (gunicorn), stopped after the test."""
+    """A factory of running production stacks (drugsite.serve), stopped after."""
     from drugsite.tests.live import LiveStack
 
     started = []

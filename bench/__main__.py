@@ -2,9 +2,13 @@
 
 import sys
 
-from bench import predictor, throughput
+from bench import biglog, predictor, throughput
 
-BENCHES = {"predictor": predictor.main, "throughput": throughput.main}
+BENCHES = {
+    "predictor": predictor.main,
+    "throughput": throughput.main,
+    "biglog": biglog.main,
+}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHES)

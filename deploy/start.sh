@@ -7,4 +7,4 @@ fi
 for folder in "${ML_ARTIFACT_DIR:-artifacts}"/*/; do
   python manage.py register_model "$folder" --activate-if-none
 done
-exec gunicorn --config gunicorn.conf.py
+exec python -m drugsite.serve

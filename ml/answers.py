@@ -1,7 +1,9 @@
 """Explained answers from a compiled tree: drug, probabilities, reasons, warnings.
 
 Each leaf's answer and the conditions on its path are worked out once, when the
-model is loaded; a request only fills in its own values.
+model is loaded; a request only fills in its own values. One record is answered
+in plain Python; a batch with numpy, leaf by leaf (``ml.leaves``), to the same
+answers.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import math
 import numpy as np
 
 from ml import features as vocab
+from ml.batch import Batch
 from ml.compiled import CompiledTree
 from ml.confident import Confidence
+from ml.flips import BatchFlips
+from ml.leaves import Leaves
 from ml.results import Boundary, PredictionResult
 
 INFINITY = float("inf")
@@ -30,6 +35,8 @@ class Answerer:
         self.warn_ranges = [
             (vocab.FEATURES.index(n), n, lo, hi) for n, (lo, hi) in observed.items()
         ]
+        self.batch_flips = BatchFlips(self.confidence.flips)
+        self.leaves = Leaves(self.plans, version, self.confidence.coverage)
 
     def plan(self, leaf: int) -> tuple:
         """A leaf's drug, probabilities and the explained steps on its path."""
@@ -53,13 +60,10 @@ class Answerer:
             steps.append((index, (name, text, thr, round(thr, 4), tolerance)))
         return tree.classes[int(counts.argmax())], probs, tuple(steps)
 
-    def result(
-        self, row: tuple, leaf: int, check_range: bool = True, sure: tuple = ()
-    ) -> PredictionResult:
-        """A leaf's answer explained with this row's values (and, in a batch, its
-        probabilities and set, found with numpy)."""
+    def result(self, row: tuple, leaf: int) -> PredictionResult:
+        """A leaf's answer explained with this row's values."""
         drug, probs, steps = self.plans[leaf]
-        probs, chosen = sure or self.confidence.one(row, drug, probs)
+        probs, chosen = self.confidence.one(row, drug, probs)
         reasons, near, best = [], None, INFINITY
         for index, step in steps:
             value = row[index]
@@ -77,14 +81,13 @@ class Answerer:
             boundary = Boundary(
                 name, shown, value, round(abs(value - thr), 3), best < 1
             )
-        warnings = self.warnings(row) if check_range else ()
         return PredictionResult(
             drug,
             probs,
             self.version,
             tuple(reasons),
             boundary,
-            warnings,
+            self.warnings(row),
             chosen,
             self.confidence.coverage,
             self.confidence.flips.for_row(row),
@@ -104,23 +107,23 @@ class Answerer:
         row = record.as_row()
         return self.result(row, self.tree.leaf_of(row))
 
-    def outside(self, columns: list[tuple]) -> list[bool]:
-        """Per row of a batch (given as columns): any value outside training's range."""
-        outside = np.zeros(len(columns[0]), dtype=bool)
-        for i, _, lo, hi in self.warn_ranges:
-            column = np.asarray(columns[i], dtype=float)
+    def warnings_many(self, batch: Batch) -> np.ndarray:
+        """``warnings`` of every row of a batch, as an object array."""
+        outside = np.zeros(len(batch), dtype=bool)
+        for _, name, lo, hi in self.warn_ranges:
+            column = batch.numbers[:, vocab.NUMERIC.index(name)]
             outside |= (column < lo) | (column > hi)
-        return outside.tolist()
+        warnings = np.empty(len(batch), dtype=object)
+        warnings.fill(())
+        for i in np.flatnonzero(outside).tolist():
+            warnings[i] = self.warnings(batch.row(i))
+        return warnings
 
     def predict_many(self, records: list) -> list[PredictionResult]:
-        """Explained answers for many records: leaves, probabilities and sets found
-        with numpy, then each row explained."""
-        rows = [r.as_row() for r in records]
-        columns = list(zip(*rows, strict=True))
-        leaves = self.tree.walk(self.tree.encode_many(columns)).tolist()
-        sure = self.confidence.many(rows, leaves, self.plans)
-        result, outside = self.result, self.outside(columns)
-        return [
-            result(row, leaf, out, s)
-            for row, leaf, out, s in zip(rows, leaves, outside, sure, strict=True)
-        ]
+        """Explained answers for many records, found with numpy leaf by leaf."""
+        batch = Batch.of_records(records)
+        leaves = self.tree.walk(self.tree.encode_many(batch))
+        probabilities, sets = self.confidence.many(batch, leaves, self.plans)
+        flips, warnings = self.batch_flips.many(batch), self.warnings_many(batch)
+        per_row = (probabilities, sets, warnings, flips)
+        return self.leaves.results(batch, leaves, per_row)

@@ -22,6 +22,7 @@ from ml import features as vocab
 from ml.compiled import EXPORT_FORMAT
 from ml.dataset import Dataset
 from ml.exceptions import ModelUnavailable
+from ml.profile import data_profile
 from ml.verification import check_compatible, read_verified, verify_artifact
 
 if TYPE_CHECKING:
@@ -61,9 +62,17 @@ def feature_schema(dataset: Dataset) -> list[dict]:
 
 
 def save_artifact(
-    result: TrainingResult, dataset: Dataset, store: Path, compiled: bytes
+    result: TrainingResult,
+    dataset: Dataset,
+    store: Path,
+    compiled: bytes,
+    *,
+    extra: dict | None = None,
 ) -> dict:
-    """Write a version folder (model, compiled tree, manifest); return the manifest."""
+    """Write a version folder (model, compiled tree, manifest); return the manifest.
+
+    ``extra`` adds entries to the manifest (``outcomes``: the recorded outcomes
+    trained on, ``ml.retraining``)."""
     blob = pickled(result.pipeline)
     digest = hashlib.sha256(blob).hexdigest()
     created = datetime.now(UTC)
@@ -75,6 +84,7 @@ def save_artifact(
         "sha256": digest,
         "data": {"path": dataset.path, "sha256": dataset.sha256, "rows": dataset.rows},
         "features": feature_schema(dataset),
+        "profile": data_profile(dataset.records),
         "target": vocab.TARGET,
         "classes": [str(c) for c in result.pipeline.classes_],
         "estimator": "Pipeline(ColumnTransformer, DecisionTreeClassifier)",
@@ -86,7 +96,7 @@ def save_artifact(
             "sha256": hashlib.sha256(compiled).hexdigest(),
             "format": EXPORT_FORMAT,
         },
-    }
+    } | (extra or {})
     folder = version_folder(store, version)
     if (folder / MANIFEST_FILE).exists():  # the same bytes saved again this second
         existing = json.loads((folder / MANIFEST_FILE).read_text())

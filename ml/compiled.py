@@ -2,8 +2,8 @@
 
 Built from ``ml.export``'s plain data, so serving needs neither scikit-learn nor
 unpickling. One record walks the arrays with its inputs rounded to float32,
-exactly as scikit-learn compares them; batches walk all rows a level at a time
-with numpy.
+exactly as scikit-learn compares them; batches (``ml.batch``) walk all rows a
+level at a time with numpy.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from array import array
 import numpy as np
 
 from ml import features as vocab
+from ml.batch import COMBINATIONS, Batch
 
 EXPORT_FORMAT = "drugsite-tree-1"
 
@@ -44,6 +45,15 @@ class CompiledTree:
             np.asarray(a) for a in (self.left, self.right, self.feature, self.threshold)
         )
         self.depth = self.max_depth()
+        self.sources = [self.source(name) for name in self.columns]
+
+    def source(self, name: str) -> np.ndarray | int:
+        """Where a batch finds an input column: its code per category combination,
+        or the position of the number in ``Batch.float32``."""
+        if name not in self.codes:
+            return vocab.NUMERIC.index(name)
+        k, codes = vocab.CATEGORICAL.index(name), self.codes[name]
+        return np.array([codes[c[k]] for c in COMBINATIONS], dtype=np.float32)
 
     @property
     def leaves(self) -> list[int]:
@@ -90,11 +100,14 @@ class CompiledTree:
             node = left[node] if x[feature[node]] <= threshold[node] else right[node]
         return node
 
-    def encode_many(self, columns: list[tuple]) -> np.ndarray:
-        """Columns of rows (in FEATURES order) as a float32 input matrix."""
-        X = np.empty((len(columns[0]), len(self.encoders)), dtype=np.float32)
-        for j, (i, codes) in enumerate(self.encoders):
-            X[:, j] = columns[i] if codes is None else [codes[v] for v in columns[i]]
+    def encode_many(self, batch: Batch) -> np.ndarray:
+        """A batch as the model's float32 input matrix."""
+        X = np.empty((len(batch), len(self.sources)), dtype=np.float32)
+        for j, source in enumerate(self.sources):
+            if isinstance(source, int):
+                X[:, j] = batch.float32[:, source]
+            else:
+                X[:, j] = source[batch.combination]
         return X
 
     def walk(self, X: np.ndarray) -> np.ndarray:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ml.conformal import unit_random, unit_randoms
+from ml.batch import Batch, objects
+from ml.conformal import batch_randoms, unit_random
 from ml.counterfactual import Counterfactuals
 from ml.uncertainty import Uncertainty
 
@@ -47,6 +48,10 @@ class Confidence:
             [tuple(labels[j] for j in o[:k]) for k in range(len(labels) + 1)]
             for o in order.tolist()
         ]
+        #: For batches: each vote, and each (vote, size) set at cell * width + size.
+        self.answers = objects(self.vote.answers)
+        self.width = len(labels) + 1
+        self.all_sets = objects(s for sets in self.sets for s in sets)
 
     def one(self, row: tuple, drug: str, leaf_probs: dict) -> tuple[dict, tuple]:
         """Probabilities and prediction set of one row (shared objects: read only)."""
@@ -59,16 +64,17 @@ class Confidence:
             size += 1
         return self.vote.answers[cell], self.sets[cell][size]
 
-    def many(self, rows: list[tuple], leaves: list[int], plans: dict) -> list[tuple]:
-        """``one`` for a batch, with numpy."""
+    def many(
+        self, batch: Batch, leaves: np.ndarray, plans: dict
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``one`` for a batch, with numpy: probabilities and sets as object arrays."""
         if self.vote is None:
-            return [(plans[leaf][1], (plans[leaf][0],)) for leaf in leaves]
-        cells = self.vote.cells(rows)
-        u = unit_randoms(rows)[:, None]
+            nodes = range(int(leaves.max(initial=0)) + 1)
+            probabilities = objects(plans[n][1] if n in plans else None for n in nodes)
+            sets = objects((plans[n][0],) if n in plans else None for n in nodes)
+            return probabilities[leaves], sets[leaves]
+        cells = self.vote.batch_cells(batch)
+        u = batch_randoms(batch)[:, None]
         inside = self.mass[cells] + u * self.ranked[cells] <= self.threshold
         sizes = np.logical_and.accumulate(inside, axis=1).sum(axis=1)
-        answers, sets = self.vote.answers, self.sets
-        return [
-            (answers[c], sets[c][k])
-            for c, k in zip(cells.tolist(), sizes.tolist(), strict=True)
-        ]
+        return self.answers[cells], self.all_sets[cells * self.width + sizes]

@@ -20,11 +20,8 @@ from hashlib import blake2b
 
 import numpy as np
 
-from ml.uncertainty import (
-    FLOAT32,
-    categories_of,
-    numbers_of,
-)
+from ml.batch import COMBINATIONS, Batch
+from ml.uncertainty import FLOAT32, categories_of, numbers_of
 
 METHOD = "aps-randomized"
 MASK = (1 << 64) - 1
@@ -56,10 +53,13 @@ def unit_random(row: tuple) -> float:
 
 def unit_randoms(rows: list[tuple]) -> np.ndarray:
     """``unit_random`` of many rows: the same numbers, computed with numpy."""
-    z = np.fromiter((salt(categories_of(r)) for r in rows), np.uint64, len(rows))
-    numbers = np.array([numbers_of(r) for r in rows], dtype=np.float32)
-    numbers = numbers.reshape(len(rows), FLOAT32.size // 4)
-    for bits in numbers.view(np.uint32).T.astype(np.uint64):
+    return batch_randoms(Batch.of_rows(rows))
+
+
+def batch_randoms(batch: Batch) -> np.ndarray:
+    """``unit_random`` of every row of a batch."""
+    z = np.array([salt(c) for c in COMBINATIONS], dtype=np.uint64)[batch.combination]
+    for bits in batch.float32.view(np.uint32).T.astype(np.uint64):
         z = mix(z ^ bits)
     return (z >> 11).astype(np.float64) / 2.0**53
 

@@ -20,6 +20,7 @@ from operator import itemgetter
 import numpy as np
 
 from ml import features as vocab
+from ml.batch import COMBINATIONS, Batch, Bisect
 
 EXPORT_FORMAT = "drugsite-votes-1"
 #: The served Pipeline's column order: the categories' codes, then the numbers.
@@ -47,12 +48,23 @@ class Uncertainty:
             cuts, cells = grid["cuts"], grid["cells"]
             sizes = [len(c) + 1 for c in cuts]
             strides = [math.prod(sizes[d + 1 :]) for d in range(len(cuts))]
-            arrays = ([np.asarray(c) for c in cuts], np.asarray(cells))
-            self.grids[tuple(grid["when"])] = (i, cuts, strides, cells, arrays)
+            self.grids[tuple(grid["when"])] = (i, cuts, strides, cells)
+        self.prepare_batches()
+
+    def prepare_batches(self) -> None:
+        """All grids as flat arrays, so a batch finds its cells without a loop."""
+        #: The grid of each category combination, by its index in COMBINATIONS.
+        self.grid_of = np.array([self.grids[c][0] for c in COMBINATIONS])
+        found = sorted(self.grids.values(), key=lambda grid: grid[0])
+        dimensions = range(len(vocab.NUMERIC))
+        self.bisects = [Bisect([g[1][d] for g in found]) for d in dimensions]
+        self.strides = [np.array([g[2][d] for g in found]) for d in dimensions]
+        self.first_cell = np.cumsum([0, *(len(g[3]) for g in found)])[:-1]
+        self.all_cells = np.concatenate([np.asarray(g[3]) for g in found])
 
     def cell(self, row: tuple) -> int:
         """Index of the row's vote in ``answers`` and ``matrix``."""
-        _, cuts, strides, cells, _ = self.grids[categories_of(row)]
+        _, cuts, strides, cells = self.grids[categories_of(row)]
         index = 0
         for cut, stride, x in zip(cuts, strides, float32(row), strict=True):
             index += bisect_left(cut, x) * stride
@@ -64,19 +76,17 @@ class Uncertainty:
 
     def cells(self, rows: list[tuple]) -> np.ndarray:
         """``cell`` for many rows, with numpy."""
-        grids = [self.grids[categories_of(r)] for r in rows]
-        which = np.fromiter((g[0] for g in grids), np.intp, len(rows))
-        numbers = np.array([numbers_of(r) for r in rows], dtype=np.float32)
-        numbers = numbers.reshape(len(rows), len(vocab.NUMERIC))
-        out = np.zeros(len(rows), dtype=np.intp)
-        for i, _, strides, _, (cuts, cells) in self.grids.values():
-            take = np.flatnonzero(which == i)
-            index = sum(
-                np.searchsorted(c, numbers[take, d]) * s
-                for d, (c, s) in enumerate(zip(cuts, strides, strict=True))
-            )
-            out[take] = cells[index]
-        return out
+        return self.batch_cells(Batch.of_rows(rows))
+
+    def batch_cells(self, batch: Batch) -> np.ndarray:
+        """``cell`` of every row of a batch."""
+        grid = self.grid_of[batch.combination]
+        index = self.first_cell[grid]
+        for d, (bisect, strides) in enumerate(
+            zip(self.bisects, self.strides, strict=True)
+        ):
+            index = index + bisect(grid, batch.float32[:, d]) * strides[grid]
+        return self.all_cells[index]
 
     def probability_matrix(self, rows: list[tuple]) -> np.ndarray:
         """Probabilities of many rows: one row per input, one column per class."""

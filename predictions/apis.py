@@ -14,6 +14,7 @@ from predictions.models import Channel, Prediction
 from predictions.notices import INTENDED_USE
 from predictions.origin import origin_of
 from predictions.output import PredictionSerializer
+from predictions.pagination import LogPagination
 from predictions.parsers import SafeJSONParser
 from predictions.permissions import CanPredict
 from predictions.selectors import prediction_list
@@ -26,6 +27,7 @@ class PredictionListCreateApi(generics.ListAPIView):
 
     serializer_class = PredictionSerializer
     filterset_class = PredictionFilter
+    pagination_class = LogPagination  # no COUNT(*) of millions of rows
     # A batch is a JSON list; forms cannot carry one. Hostile bodies: see parsers.
     parser_classes = [SafeJSONParser]
     queryset = Prediction.objects.none()  # for the schema; see get_queryset

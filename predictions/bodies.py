@@ -3,7 +3,7 @@
 A body over the limit is refused from its Content-Length (413) with only its
 start read, for the log. The rest is then read and thrown away, a chunk at a time
 and up to MAX_DISCARD bytes, so that the client, still sending, hears the 413
-instead of a reset connection (gunicorn has already told it to go on: ``100
+instead of a reset connection (the server may have told it to go on: ``100
 Continue``). Memory stays a chunk, whatever the body's size.
 """
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from ml.models import ModelVersion
 from predictions.audit.checkpoints import AuditCheckpoint  # noqa: F401 (a model)
 from predictions.columns import Arm, AuthMethod, Channel, Outcome, PatientColumns
+from predictions.daily import DailyCount, DailyRollup  # noqa: F401 (models)
+from predictions.groupcommit import group_writer
 from predictions.recorded_outcomes import RecordedOutcome  # noqa: F401 (a model)
 from predictions.writes import insert_rows
 
@@ -20,9 +22,16 @@ class PredictionManager(models.Manager):
 
         ``bulk_create`` prepares every value through the ORM's compiler, which costs
         more than the prediction itself; ``predictions.writes`` sends the same
-        columns with the same database adaptations in one statement.
+        columns with the same database adaptations in one statement. Outside a
+        transaction the rows of concurrent requests share one
+        (``predictions.groupcommit``).
         """
-        insert_rows(connections[self.db], self.db, self.model, rows)
+        connection = connections[self.db]
+        if connection.in_atomic_block or not settings.DRUGSITE_GROUP_COMMIT:
+            # The caller's transaction decides when the rows are committed.
+            insert_rows(connection, self.db, self.model, rows)
+        else:
+            group_writer(self.db, self.model, insert_rows).write(rows)
 
 
 class Prediction(PatientColumns):
@@ -70,7 +79,7 @@ class Prediction(PatientColumns):
     model_version = models.ForeignKey(
         ModelVersion, null=True, on_delete=models.PROTECT, related_name="predictions"
     )
-    arm = models.CharField(
+    arm = models.CharField(  # noqa: DJ001 (NULL keeps the hashes of older rows)
         max_length=9,
         choices=Arm.choices,
         null=True,  # NULL: rejected, or logged before arms were recorded
@@ -113,6 +122,18 @@ class Prediction(PatientColumns):
                 name="predictions_correlation_idx",
                 condition=~models.Q(correlation_id=""),
             ),
+            # Millions of rows (docs/scale.md, migration 0009): admin's search by
+            # username; a clinician's own rows newest first; rejected requests,
+            # an index that answered rows never enter.
+            models.Index(fields=["username"], name="predictions_username_idx"),
+            models.Index(
+                fields=["user", "created_at"], name="predictions_user_created_idx"
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="predictions_rejected_idx",
+                condition=models.Q(outcome="rejected"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,6 +156,7 @@ class Prediction(PatientColumns):
         row.__dict__.update({name: values.get(name) for name in cls.attnames()})
         cls.user.field.set_cached_value(row, user)
         cls.model_version.field.set_cached_value(row, model_version)
+        cls.recorded_outcome.related.set_cached_value(row, None)  # none yet
         return row
 
     @classmethod

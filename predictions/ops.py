@@ -14,6 +14,7 @@ from django_prometheus.exports import ExportToDjangoView
 from ml import ModelUnavailable
 from ml.predictor import get_predictor
 from ml.reference import failing_examples
+from predictions import drift_metrics
 from predictions.clients import client_address, parse_address
 from predictions.paths import wants_json
 from predictions.throttling import CACHE_ERRORS
@@ -94,10 +95,13 @@ def metrics_allowed(request) -> bool:
 
 
 def metrics(request):
-    """Prometheus exposition, for allowed scrapers only."""
+    """Prometheus exposition, for allowed scrapers only; the drift gauges,
+    computed per scrape, come from a registry of their own (drift_metrics)."""
     if not metrics_allowed(request):
         return HttpResponseForbidden("metrics are not open to this client\n")
-    return ExportToDjangoView(request)
+    response = ExportToDjangoView(request)
+    response.write(drift_metrics.exposition())
+    return response
 
 
 def not_found(request, exception=None):

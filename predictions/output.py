@@ -12,6 +12,10 @@ from operator import attrgetter
 from rest_framework import serializers
 
 from ml import features as vocab
+from predictions.outcome_serializers import (
+    RecordedOutcomeSerializer,
+    recorded_outcome_of,
+)
 from predictions.output_flips import FlipList
 from predictions.serializers import PatientSerializer
 
@@ -126,6 +130,14 @@ OUTPUT: dict[str, tuple[serializers.Field, Callable]] = {
         attrgetter("warnings"),
     ),
     "model_version": (serializers.CharField(), attrgetter("model_version.version")),
+    "recorded_outcome": (
+        RecordedOutcomeSerializer(
+            allow_null=True,
+            help_text="The drug actually prescribed, once staff record it "
+            "(POST .../outcome/); null until then.",
+        ),
+        recorded_outcome_of,
+    ),
 }
 
 

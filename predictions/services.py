@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections import Counter
 from collections.abc import Sequence
 
@@ -17,16 +16,17 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from ml import features as vocab
-from ml.models import ModelVersion
-from ml.predictor import get_predictor
+from ml.predictor import get_serving
 from predictions import metrics
+from predictions.answered import answer_rows
 from predictions.audit.rowhash import row_hashes_set
-from predictions.models import Channel, Outcome, Prediction
+from predictions.models import Arm, Channel, Outcome, Prediction
 from predictions.origin import Origin
 
 logger = logging.getLogger("drugsite.prediction")
 
 RAW_INPUT_LIMIT = 4000  # characters of a rejected request kept for the auditors
+SHADOW = Arm.SHADOW.value
 
 
 class LogUnavailable(RuntimeError):
@@ -36,37 +36,22 @@ class LogUnavailable(RuntimeError):
 def prediction_create(
     *, records: Sequence[vocab.PatientRecord], channel: Channel, origin: Origin
 ) -> list[Prediction]:
-    """Predict for each record and log one row per answer, all or nothing."""
-    predictor = get_predictor()
-    started = time.perf_counter_ns()
-    results = predictor.predict(records)
-    elapsed = time.perf_counter_ns() - started
-    model_version = ModelVersion(id=predictor.id, version=predictor.version)
-    latency = elapsed // 1000 // max(len(records), 1)
+    """Predict for each record and log one row per answer, all or nothing.
+
+    The arm (the active version, or the candidate for its share of requests) is
+    chosen from the caller's correlation id, else the request id, so a retried
+    request gets the same one; a batch goes to one arm whole. A shadow's answers
+    are logged in the same INSERT (arm shadow) and never returned.
+    """
+    serving = get_serving()
+    arm, predictor = serving.choose(origin.correlation_id or origin.request_id)
     now = timezone.now()  # one request, one time
     who = origin.columns()
-    rows = [
-        Prediction.new(
-            created_at=now,
-            channel=channel,
-            outcome=Outcome.ANSWERED,
-            **who,
-            item_index=index,
-            **record.as_fields(),
-            drug=result.drug,
-            probabilities=result.probabilities,
-            model_version=model_version,
-            explanation=list(result.explanation),
-            warnings=list(result.warnings),
-            near_boundary=result.near_boundary,
-            boundary=result.boundary._asdict() if result.boundary else None,
-            prediction_set=list(result.prediction_set),
-            coverage=result.coverage,
-            counterfactual=list(result.counterfactual),
-            latency_us=latency,
-        )
-        for index, (record, result) in enumerate(zip(records, results, strict=True))
-    ]
+    served, elapsed = answer_rows(predictor, records, arm, channel, now, who)
+    rows = served
+    if serving.shadow is not None:
+        shadow = answer_rows(serving.shadow, records, SHADOW, channel, now, who)[0]
+        rows = served + shadow
     row_hashes_set(rows)
     try:
         Prediction.objects.insert_many(rows)
@@ -78,8 +63,8 @@ def prediction_create(
             "The prediction could not be recorded in the audit log, so it was not "
             "returned. Try again shortly."
         ) from exc
-    observe(rows, channel, predictor.version, elapsed, origin)
-    return rows
+    observe(served, channel, predictor.version, elapsed, origin)
+    return served
 
 
 def observe(

@@ -11,7 +11,7 @@ from ml.reference import TUTORIAL_DEFAULT
 from predictions.answer_view import answer_read
 from predictions.errors import public_message
 from predictions.forms import PredictionForm
-from predictions.models import Channel, Outcome, Prediction
+from predictions.models import Arm, Channel, Outcome, Prediction
 from predictions.notices import INTENDED_USE
 from predictions.origin import origin_of
 from predictions.roles import PREDICT
@@ -50,7 +50,7 @@ def prescription_form(request):
     shown, shown_id = None, request.GET.get("shown", "")
     if shown_id.isascii() and shown_id.isdigit():
         shown = get_object_or_404(
-            Prediction,
+            Prediction.objects.exclude(arm=Arm.SHADOW),  # never an answer
             pk=shown_id,
             user=request.user,
             outcome=Outcome.ANSWERED,
@@ -63,12 +63,13 @@ def prescription_form(request):
     return page(request, PredictionForm(initial=initial), shown=shown)
 
 
-def page(request, form, *, shown=None, error=None, status=200):
+def page(request, form, *, shown=None, error=None, outcome_error=None, status=200):
     context = {
         "form": form,
         "shown": shown,
         "answer": answer_read(shown) if shown else None,
         "error": error,
+        "outcome_error": outcome_error,  # recording a prescribed drug failed
         "recent": recent_predictions(user=request.user),
         "intended_use": INTENDED_USE,
     }

@@ -1,13 +1,16 @@
 """The prediction log's fast INSERT: same columns and database adaptations as the
-ORM, one statement per request, the new ids RETURNED.
+ORM, one statement per request (or per group of requests, predictions.groupcommit),
+the new ids RETURNED.
 
 On PostgreSQL one array per column through ``unnest`` (as Django's own bulk_create
-does), bound server-side so that arrays travel as parameters; elsewhere one
-multi-row VALUES per chunk.
+does), bound server-side so that arrays travel as parameters; on SQLite one
+multi-row VALUES per chunk, on the driver's own cursor. The statement, the columns
+and how each is adapted are worked out once per model and backend.
 """
 
 import json
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
+from functools import cache
 
 from django.db import models, transaction
 
@@ -16,8 +19,7 @@ CHUNK = 500  # rows per VALUES statement: well under SQLite's parameter limit
 
 def insert_rows(connection, alias: str, model, rows: list) -> None:
     """Insert unsaved model instances, all or none, and give them their ids."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    adapt = [column_adapter(f, connection) for f in fields]
+    plan = insert_plan(model, connection)
     postgres = connection.vendor == "postgresql"
     chunks = (
         [rows]
@@ -25,69 +27,109 @@ def insert_rows(connection, alias: str, model, rows: list) -> None:
         else [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
     )
     atomic = transaction.atomic(using=alias) if len(chunks) > 1 else nullcontext()
-    # wrap_database_errors: the driver's own errors (from the binding cursor)
+    # wrap_database_errors: the driver's own errors (from the driver's cursor)
     # become Django's, which the service turns into a 503.
     with atomic, connection.wrap_database_errors, cursor_for(connection) as cursor:
         for chunk in chunks:
-            columns = [
-                [to_db(getattr(row, f.attname)) for row in chunk]
-                for f, to_db in zip(fields, adapt, strict=True)
-            ]
-            cursor.execute(*insert_statement(connection, model, fields, columns))
+            columns = plan.columns(connection, chunk)
+            cursor.execute(plan.statement(len(chunk)), plan.parameters(columns))
             ids = sorted(pk for (pk,) in cursor.fetchall())  # allocated in row order
             for row, pk in zip(chunk, ids, strict=True):
                 row.pk, row._state.adding, row._state.db = pk, False, alias
 
 
-def insert_statement(
-    connection, model, fields, columns: list[list]
-) -> tuple[str, list]:
-    """INSERT ... RETURNING id for these column values, in the backend's best form."""
-    quote = connection.ops.quote_name
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)})"
-    )
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
-        return f"{head} SELECT * FROM unnest({arrays}) RETURNING id", columns
-    rows = list(zip(*columns, strict=True))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    values = ", ".join([one] * len(rows))
-    return f"{head} VALUES {values} RETURNING id", [v for row in rows for v in row]
+class InsertPlan:
+    """One model's INSERT on one backend: its columns, adapters and statements."""
+
+    def __init__(self, model, connection) -> None:
+        self.vendor = connection.vendor
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.attnames = [f.attname for f in self.fields]
+        self.kinds = [column_kind(f) for f in self.fields]
+        quote = connection.ops.quote_name
+        self.head = (
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in self.fields)})"
+        )
+        arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in self.fields)
+        self.unnest = f"{self.head} SELECT * FROM unnest({arrays}) RETURNING id"
+        self.one = "(" + ", ".join(["?"] * len(self.fields)) + ")"
+
+    def columns(self, connection, rows: list) -> list[list]:
+        """Each column's values for these rows, adapted as the ORM would send them."""
+        adapt_time = connection.ops.adapt_datetimefield_value
+        out = []
+        for name, kind in zip(self.attnames, self.kinds, strict=True):
+            values = [row.__dict__[name] for row in rows]
+            if kind == "json":
+                values = json_column(values)
+            elif kind == "datetime":
+                values = time_column(values, adapt_time)
+            out.append(values)
+        return out
+
+    @cache  # noqa: B019 (plans live as long as the process, as do their statements)
+    def statement(self, count: int) -> str:
+        if self.vendor == "postgresql":
+            return self.unnest
+        return f"{self.head} VALUES {', '.join([self.one] * count)} RETURNING id"
+
+    def parameters(self, columns: list[list]) -> list:
+        if self.vendor == "postgresql":
+            return columns
+        return [value for row in zip(*columns, strict=True) for value in row]
+
+
+PLANS: dict[tuple, InsertPlan] = {}
+
+
+def insert_plan(model, connection) -> InsertPlan:
+    """The plan of a model on a backend, made once per process."""
+    key = (model, connection.vendor)
+    plan = PLANS.get(key)
+    if plan is None:
+        plan = PLANS[key] = InsertPlan(model, connection)
+    return plan
+
+
+def column_kind(field) -> str:
+    if isinstance(field, models.JSONField):
+        return "json"
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    return "plain"
+
+
+def json_column(values: list) -> list:
+    """JSON text of each value; objects shared by rows (a leaf's probabilities)
+    are written once."""
+    memo: dict[int, str | None] = {}
+    out = []
+    for value in values:
+        key = id(value)
+        text = memo.get(key, memo)
+        if text is memo:
+            text = memo[key] = None if value is None else json.dumps(value)
+        out.append(text)
+    return out
+
+
+def time_column(values: list, adapt) -> list:
+    """Times as the backend takes them; a batch shares one time: adapted once."""
+    last, adapted, out = object(), None, []
+    for value in values:
+        if value is not last:
+            last, adapted = value, adapt(value)
+        out.append(adapted)
+    return out
 
 
 def cursor_for(connection):
-    """Django's cursor; on PostgreSQL a server-side binding psycopg cursor."""
+    """The driver's own cursor: on PostgreSQL a server-side binding psycopg cursor,
+    on SQLite sqlite3's (``?`` placeholders, no Django wrapper to translate)."""
+    connection.ensure_connection()
     if connection.vendor != "postgresql":
-        return connection.cursor()
+        return closing(connection.connection.cursor())
     import psycopg
 
-    connection.ensure_connection()
     return psycopg.Cursor(connection.connection)
-
-
-def column_adapter(field, connection):
-    """How a Python value of `field` goes to the database, as the ORM would send it."""
-    if isinstance(field, models.JSONField):
-        memo: dict[int, str] = {}  # objects shared by rows (a leaf's probabilities)
-
-        def to_json(value):
-            if value is None:
-                return None
-            key = id(value)
-            if key not in memo:
-                memo[key] = json.dumps(value)
-            return memo[key]
-
-        return to_json
-    if isinstance(field, models.DateTimeField):
-        adapt, last = connection.ops.adapt_datetimefield_value, [None, None]
-
-        def to_datetime(value):  # a batch shares one time: adapt it once
-            if value is not last[0]:
-                last[:] = [value, adapt(value)]
-            return last[1]
-
-        return to_datetime
-    return lambda value: value

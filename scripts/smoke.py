@@ -5,7 +5,7 @@
 Checks /readyz, a form login and prediction, the API with a token, the legacy
 endpoint (and that a session alone cannot use it), making and revoking a token with
 HTTP Basic, and the admin list. Requests carry X-Forwarded-Proto: https, as from the
-TLS-terminating proxy in front of gunicorn. Exits non-zero on the first failure.
+TLS-terminating proxy in front of the server. Exits non-zero on the first failure.
 """
 
 from __future__ import annotations

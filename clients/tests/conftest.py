@@ -1,4 +1,4 @@
-"""One live drugsite (gunicorn, production settings, tokens required) for all clients.
+"""One live drugsite (production server, tokens required) for all clients.
 
 The client examples run against it exactly as a user would run them.
 """

@@ -126,7 +126,12 @@ def test_a_503_is_retried_and_answered_once_the_model_is_back(
 
     def sleep_while_the_model_is_activated(seconds: float) -> None:
         waits.append(seconds)
-        stack.manage("activate_model", (trained_store / "VERSION").read_text())
+        stack.manage(
+            "activate_model",
+            (trained_store / "VERSION").read_text(),
+            "--reason",
+            "retries test",
+        )
         wait_for_readiness(stack.url, 200)
 
     waits.clear()

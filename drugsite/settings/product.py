@@ -11,6 +11,9 @@ from drugsite.settings.env import env_bool, env_list
 ML_ARTIFACT_DIR = Path(os.environ.get("ML_ARTIFACT_DIR", BASE_DIR / "artifacts"))
 ML_DEFAULT_DATASET = BASE_DIR / "data" / "drug200.csv"
 ML_MODEL_REFRESH_SECONDS = float(os.environ.get("ML_MODEL_REFRESH_SECONDS", "2"))
+# Where `train_model --with-outcomes` reads recorded outcomes (ml never imports
+# the web product; it calls what this names).
+ML_OUTCOMES_SOURCE = "predictions.training_data.outcome_rows"
 
 # The product.
 DRUGSITE_ALLOW_ANONYMOUS = env_bool("DRUGSITE_ALLOW_ANONYMOUS", False)
@@ -76,3 +79,6 @@ SPECTACULAR_SETTINGS = {
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 DRUGSITE_LOG_PATIENT_DATA = env_bool("DRUGSITE_LOG_PATIENT_DATA", False)
+# The log rows of requests a process serves at once share one INSERT and one
+# commit (predictions.groupcommit); each answer still waits for its own commit.
+DRUGSITE_GROUP_COMMIT = env_bool("DRUGSITE_GROUP_COMMIT", True)

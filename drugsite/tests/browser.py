@@ -45,7 +45,7 @@ def chromium_session():
 def site_with_superuser(stack, username: str):
     """Start a stack whose superuser `username` has the stack's known password
     (DJANGO_SUPERUSER_PASSWORD in its environment); close it afterwards."""
-    # whitenoise indexes the static files when gunicorn starts: collect first.
+    # whitenoise indexes the static files when the server starts: collect first.
     stack.manage("collectstatic", "--no-input", "--verbosity", "0")
     stack.start()
     try:

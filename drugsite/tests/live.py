@@ -1,4 +1,4 @@
-"""Start the production stack (gunicorn, production settings) for a test.
+"""Start the production stack (drugsite.serve: granian, production settings) for a test.
 
 Used by the tests that must cross a real process boundary: several workers
 writing the log at once, SIGTERM during load, scale-out.
@@ -32,7 +32,7 @@ def free_port() -> int:
 
 @dataclass
 class LiveStack:
-    """A migrated database, a registered model and a running gunicorn."""
+    """A migrated database, a registered model and a running server."""
 
     workdir: Path
     store: Path
@@ -62,7 +62,7 @@ class LiveStack:
                 "DRUGSITE_THROTTLE_USER": "",
                 "ML_ARTIFACT_DIR": str(self.workdir / "artifacts"),
                 "SQLITE_PATH": str(self.workdir / "db.sqlite3"),
-                "GUNICORN_ACCESS_LOG": "",
+                "ACCESS_LOG": "0",
                 "LOG_LEVEL": "WARNING",
                 "WEB_CONCURRENCY": str(self.workers),
                 "PROMETHEUS_MULTIPROC_DIR": str(self.workdir / "prometheus"),
@@ -100,10 +100,10 @@ class LiveStack:
         )
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        env = dict(self.env, GUNICORN_BIND=f"127.0.0.1:{port}")
-        self.log = open(self.workdir / "gunicorn.log", "w")  # noqa: SIM115
+        env = dict(self.env, BIND_HOST="127.0.0.1", PORT=str(port))
+        self.log = open(self.workdir / "server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+            [sys.executable, "-m", "drugsite.serve"],
             cwd=BASE,
             env=env,
             stdout=self.log,
@@ -122,10 +122,10 @@ class LiveStack:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise AssertionError("gunicorn did not become ready:\n" + self.log_text())
+        raise AssertionError("the server did not become ready:\n" + self.log_text())
 
     def log_text(self) -> str:
-        return (self.workdir / "gunicorn.log").read_text()[-4000:]
+        return (self.workdir / "server.log").read_text()[-4000:]
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
         if self.process and self.process.poll() is None:

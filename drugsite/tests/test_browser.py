@@ -1,6 +1,6 @@
 """A real browser (Debian's Chromium) drives the production stack.
 
-gunicorn runs with production settings over plain http on 127.0.0.1, so the
+The production server runs with production settings over plain http on 127.0.0.1, so the
 session and CSRF cookies are Secure: Chromium keeps them for 127.0.0.1, which it
 treats as a secure context. Screenshots go to .ci-artifacts/browser/.
 """

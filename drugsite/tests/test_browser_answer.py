@@ -1,6 +1,6 @@
 """An answer near a boundary and the model card, in Chromium on a laptop and a phone.
 
-The production stack (gunicorn) answers; the browser logs in, asks for the patient
+The production stack (drugsite.serve) answers; the browser logs in, asks for the patient
 at Na_to_K 14.9 (0.09 above the tree's threshold), and reads what a clinician
 reads: the probability, the prediction set, the nearest flip and the tree with
 this patient's path highlighted. Screenshots go to .ci-artifacts/browser/.

@@ -1,4 +1,4 @@
-"""Hostile conditions against a live gunicorn: hostile bodies over real HTTP, a
+"""Hostile conditions against the live server: hostile bodies over real HTTP, a
 Redis that is stopped or frozen, an outside client relayed by a local proxy.
 Never a 5xx, never HTML to an API client, and every rejection has its row."""
 

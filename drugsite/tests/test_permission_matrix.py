@@ -21,6 +21,7 @@ PATIENT = {"age": 47, "sex": "F", "bp": "LOW", "cholesterol": "HIGH", "na_to_k":
 LEGACY = "/drug?Age=60&Sex=F&BP=LOW&Cholesterol=HIGH&Na_to_K=20"
 PREDICTIONS = "/admin/predictions/prediction/"
 VERSIONS = "/admin/ml/modelversion/"
+MODELS = "/api/v1/models/"
 OPEN = (200,) * 6
 #: (method, path, body) -> status for anonymous, no role, prescriber, auditor,
 #: model manager, superuser. Bodies: see `call`.
@@ -34,6 +35,13 @@ MATRIX = {
     ("GET", API + "{mine}/", None): (401, 404, 200, 200, 404, 200),
     ("GET", API + "{theirs}/", None): (401, 404, 404, 200, 404, 200),
     ("GET", "/api/v1/model/", None): (401, 403, 200, 403, 403, 200),
+    # Model managers change what serves (here refused: 409, or 400 without a
+    # mode); Auditors read the history.
+    ("POST", MODELS + "{version}/activate/", "reason"): (401, 403, 403, 403, 409, 409),
+    ("POST", MODELS + "rollback/", "reason"): (401, 403, 403, 403, 409, 409),
+    ("POST", MODELS + "{version}/rollout/", "reason"): (401, 403, 403, 403, 400, 400),
+    ("GET", MODELS + "changes/", None): (401, 403, 403, 200, 200, 200),
+    ("GET", "/dashboard/", None): (302, 403, 403, 200, 200, 200),
     ("POST", TOKENS, None): (401, 201, 201, 201, 201, 201),
     ("DELETE", TOKENS, None): (401, 204, 204, 204, 204, 204),
     ("DELETE", TOKENS + "current/", None): (401, 204, 204, 204, 204, 204),
@@ -48,6 +56,7 @@ MATRIX = {
     ("POST", PREDICTIONS, "export"): (302, 302, 302, 200, 403, 200),
     ("GET", VERSIONS, None): (302, 302, 302, 403, 200, 200),
     ("GET", VERSIONS + "{model}/change/", None): (302, 302, 302, 403, 200, 200),
+    ("GET", "/admin/ml/modelchange/", None): (302, 302, 302, 200, 200, 200),
     ("POST", VERSIONS, "activate"): (302, 302, 302, 403, 302, 302),
     ("GET", "/admin/knox/authtoken/", None): (302, 302, 302, 403, 403, 200),
     ("GET", "/admin/auth/user/", None): (302, 302, 302, 403, 403, 200),
@@ -80,7 +89,10 @@ def call(client: Client, method: str, path: str, body=None, ids=()):
         return client.generic(method, path, headers={"Authorization": ""})
     if body in ("export", "activate"):
         action = {"export": "export_csv", "activate": "activate"}[body]
-        return client.post(path, {"action": action, "_selected_action": list(ids)})
+        data = {"action": action, "_selected_action": list(ids)}
+        if body == "activate":  # past the page that asks why (ml.admin_changes)
+            data.update(reason="permission matrix", apply="yes")
+        return client.post(path, data)
     if method != "POST":
         return client.generic(method, path)
     if path.startswith("/api/"):
@@ -99,8 +111,9 @@ def test_each_role_gets_the_expected_status_from_each_page(
     role, method, path, body, expected, clients, rows, settings
 ):
     ids = {name: row.pk for name, row in rows.items()}
-    path = path.format(model=rows["mine"].model_version_id, **ids)
-    data = PATIENT if body == "patient" else body
+    version = rows["mine"].model_version.version
+    path = path.format(model=rows["mine"].model_version_id, version=version, **ids)
+    data = {"patient": PATIENT, "reason": {"reason": "matrix"}}.get(body, body)
 
     response = call(clients[role], method, path, data, action_targets(body, rows))
 

@@ -1,4 +1,4 @@
-"""Two gunicorn instances behind nginx, sharing PostgreSQL and Redis: nothing is
+"""Two drugsite.serve instances behind nginx, sharing PostgreSQL and Redis: nothing is
 lost, throttling holds across both, and an activation reaches both."""
 
 import json
@@ -155,7 +155,7 @@ def test_an_activation_reaches_both_hosts_within_five_seconds(pair):
     )
     assert {active_version(first.url), active_version(second.url)} != {new}
 
-    first.manage("activate_model", new)
+    first.manage("activate_model", new, "--reason", "scale-out test")
     started, agreeing = time.monotonic(), 0
     # Every worker of both hosts must have switched: 20 answers in a row agree.
     while agreeing < 20 and time.monotonic() - started < 10:

@@ -1,4 +1,4 @@
-"""Four gunicorn workers write the log at once on the SQLite default, never locked."""
+"""Four server workers write the log at once on the SQLite default, never locked."""
 
 import json
 import urllib.request

@@ -1,4 +1,4 @@
-"""The tutorial's published notebook client, unchanged, against real gunicorn.
+"""The tutorial's published notebook client, unchanged, against the real server.
 
 Its URL joined a host ending in "/" with a path starting with "/", so it asked for
 ``//drug?...``; Flask answered that, and so must drugsite.

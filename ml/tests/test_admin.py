@@ -16,14 +16,19 @@ def versions(model_folder, other_folder) -> tuple[ModelVersion, ModelVersion]:
     """Two registered versions, the first one active."""
     a = model_version_register(folder=model_folder, trained_by="tests")
     b = model_version_register(folder=other_folder, trained_by="tests")
-    model_version_activate(version=a.version)
+    model_version_activate(version=a.version, reason="tests")
     return a, b
 
 
 def activate(admin_client, *rows):
     return admin_client.post(
         reverse(CHANGELIST),
-        {"action": "activate", "_selected_action": [row.pk for row in rows]},
+        {
+            "action": "activate",
+            "_selected_action": [row.pk for row in rows],
+            "reason": "tests",
+            "apply": "yes",
+        },
         follow=True,
     )
 

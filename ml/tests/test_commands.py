@@ -76,14 +76,14 @@ def test_train_model_if_none_active_trains_when_none_is(store, sample_csv):
 def test_activate_model_activates_a_registered_version(model_folder, other_folder):
     run("register_model", str(model_folder), "--activate")
     run("register_model", str(other_folder))
-    out = run("activate_model", other_folder.name)
+    out = run("activate_model", other_folder.name, "--reason", "tests")
     assert f"Activated {other_folder.name}." in out
     assert ModelVersion.objects.get(is_active=True).version == other_folder.name
 
 
 def test_activate_model_refuses_an_unknown_version(active_model):
     with pytest.raises(CommandError, match="No registered model version 'nope'"):
-        run("activate_model", "nope")
+        run("activate_model", "nope", "--reason", "tests")
     assert ModelVersion.objects.get(is_active=True) == active_model
 
 

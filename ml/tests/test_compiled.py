@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from ml import features as vocab
+from ml.batch import Batch
 from ml.compiled import CompiledTree
 from ml.export import export_tree
 from ml.training import to_frame
@@ -36,9 +37,8 @@ def test_leaf_of_is_the_leaf_scikit_learn_applies(pipeline, tree, records):
 
 
 def test_walk_finds_the_same_leaves_for_a_whole_batch(tree, records):
-    rows = [r.as_row() for r in records]
-    leaves = tree.walk(tree.encode_many(list(zip(*rows, strict=True))))
-    assert leaves.tolist() == [tree.leaf_of(row) for row in rows]
+    leaves = tree.walk(tree.encode_many(Batch.of_records(records)))
+    assert leaves.tolist() == [tree.leaf_of(r.as_row()) for r in records]
 
 
 def test_path_to_climbs_from_each_leaf_to_the_root(tree):

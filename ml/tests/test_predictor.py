@@ -85,7 +85,7 @@ def test_get_predictor_follows_a_new_activation(
 ):
     first = predictor.get_predictor()
     other = model_version_register(folder=other_folder, trained_by="tests")
-    model_version_activate(version=other.version)
+    model_version_activate(version=other.version, reason="tests")
     second = predictor.get_predictor()
     assert second.version == other.version != first.version
     assert predictor.predict([EXAMPLES[1][0]])[0].model_version == other.version

@@ -41,9 +41,9 @@ def test_register_refuses_a_tampered_folder(model_folder, tamper):
 
 def test_activation_is_exclusive(model_folder, other_folder):
     a, b = register(model_folder), register(other_folder)
-    model_version_activate(version=a.version)
+    model_version_activate(version=a.version, reason="tests")
     assert list(ModelVersion.objects.filter(is_active=True)) == [a]
-    model_version_activate(version=b.version)
+    model_version_activate(version=b.version, reason="tests")
     assert list(ModelVersion.objects.filter(is_active=True)) == [b]
     assert ModelVersion.objects.active() == b
     assert ModelVersion.objects.get(pk=b.pk).activated_at is not None
@@ -51,7 +51,7 @@ def test_activation_is_exclusive(model_folder, other_folder):
 
 def test_the_database_rejects_two_active_rows(model_folder, other_folder):
     a, b = register(model_folder), register(other_folder)
-    model_version_activate(version=a.version)
+    model_version_activate(version=a.version, reason="tests")
     with pytest.raises(IntegrityError), transaction.atomic():
         ModelVersion.objects.filter(pk=b.pk).update(is_active=True)
     assert list(ModelVersion.objects.filter(is_active=True)) == [a]
@@ -60,7 +60,7 @@ def test_the_database_rejects_two_active_rows(model_folder, other_folder):
 def test_activating_an_unknown_version_names_the_known_ones(model_folder):
     row = register(model_folder)
     with pytest.raises(ModelUnavailable) as caught:
-        model_version_activate(version="no-such-version")
+        model_version_activate(version="no-such-version", reason="tests")
     assert "'no-such-version'" in str(caught.value)
     assert row.version in str(caught.value)
 
@@ -69,10 +69,10 @@ def test_activating_a_tampered_version_keeps_the_previous_one(
     model_folder, other_folder, tamper
 ):
     a, b = register(model_folder), register(other_folder)
-    model_version_activate(version=a.version)
+    model_version_activate(version=a.version, reason="tests")
     tamper(other_folder / "model.joblib")
     with pytest.raises(ModelUnavailable, match="does not match"):
-        model_version_activate(version=b.version)
+        model_version_activate(version=b.version, reason="tests")
     assert ModelVersion.objects.active() == a
 
 
@@ -80,10 +80,10 @@ def test_activating_a_version_whose_file_is_gone_keeps_the_previous_one(
     model_folder, other_folder
 ):
     a, b = register(model_folder), register(other_folder)
-    model_version_activate(version=a.version)
+    model_version_activate(version=a.version, reason="tests")
     (other_folder / "model.joblib").unlink()
     with pytest.raises(ModelUnavailable, match="cannot be read"):
-        model_version_activate(version=b.version)
+        model_version_activate(version=b.version, reason="tests")
     assert ModelVersion.objects.active() == a
 
 
@@ -95,7 +95,7 @@ def test_activating_a_version_from_another_scikit_learn_minor_is_refused(
     row.manifest["libraries"]["scikit-learn"] = f"{major}.{int(minor) + 1}.0"
     row.save(update_fields=["manifest"])
     with pytest.raises(ModelUnavailable, match="trained with scikit-learn"):
-        model_version_activate(version=row.version)
+        model_version_activate(version=row.version, reason="tests")
     assert not ModelVersion.objects.filter(is_active=True).exists()
 
 

@@ -71,12 +71,17 @@ def test_every_entry_point_refuses_a_damaged_artifact_with_one_message(
     assert message in warning.msg
 
     with pytest.raises(CommandError) as refused:
-        call_command("activate_model", active_model.version)
+        call_command("activate_model", active_model.version, reason="tests")
     assert str(refused.value) == message
 
     response = admin_client.post(
         reverse("admin:ml_modelversion_changelist"),
-        {"action": "activate", "_selected_action": [active_model.pk]},
+        {
+            "action": "activate",
+            "_selected_action": [active_model.pk],
+            "reason": "tests",
+            "apply": "yes",
+        },
         follow=True,
     )
     assert message in [m.message for m in response.context["messages"]]

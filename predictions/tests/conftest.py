@@ -171,6 +171,15 @@ def anonymous_allowed(settings):
 
 
 @pytest.fixture
+def flushable(transactional_db):
+    """The test commits, so the database is emptied after it: the append-only
+    triggers would refuse that. They are dropped just before the flush, which
+    puts them back (post_migrate: predictions.audit.triggers.triggers_reinstall)."""
+    yield
+    triggers_drop(connection)
+
+
+@pytest.fixture
 def audit_key(settings) -> bytes:
     """The key that signs the log's checkpoints."""
     settings.DRUGSITE_AUDIT_KEY = "a-test-audit-key"
@@ -233,3 +242,39 @@ def no_kept_trees():
     drawings.clear()
     yield
     drawings.clear()
+
+
+@pytest.fixture(scope="session")
+def contrary_store(tmp_path_factory):
+    """A version trained on the bundled data with each drug renamed to the next
+    one: it answers every patient differently from the active model, so a
+    candidate's or a shadow's answers can be told apart from the served ones."""
+    import csv
+
+    from django.conf import settings
+
+    from ml import features as vocab
+    from ml.services import artifact_train
+
+    store = tmp_path_factory.mktemp("contrary")
+    labels = vocab.LABELS
+    renamed = {drug: labels[(i + 1) % len(labels)] for i, drug in enumerate(labels)}
+    with open(settings.ML_DEFAULT_DATASET, newline="") as source:
+        rows = list(csv.DictReader(source))
+    with open(store / "contrary.csv", "w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, vocab.TARGET: renamed[r[vocab.TARGET]]} for r in rows)
+    return artifact_train(data=store / "contrary.csv", store=store).folder
+
+
+@pytest.fixture
+def contrary(active_model, contrary_store):
+    """The contrary version, registered in this test's store, not serving yet."""
+    import shutil
+
+    from ml.registry import model_version_register
+
+    folder = active_model.folder.parent / contrary_store.name
+    shutil.copytree(contrary_store, folder)
+    return model_version_register(folder=folder, trained_by="tests")

@@ -127,7 +127,8 @@ def test_an_answer_by_an_older_version_is_drawn_with_that_versions_tree(
 ):
     row, _ = answered(user_client, NEAR)
     folder = shutil.copytree(second_store, active_model.folder.parent / "second")
-    model_version_activate(version=model_version_register(folder=folder).version)
+    version = model_version_register(folder=folder).version
+    model_version_activate(version=version, reason="tests")
     predictor.clear_cache()  # as on_commit would, outside the test's transaction
 
     html = user_client.get(f"/?shown={row.pk}").content.decode()

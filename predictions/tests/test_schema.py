@@ -26,7 +26,13 @@ def test_schema_documents_every_endpoint(schema):
     assert set(schema["paths"]) == {
         "/api/v1/predictions/",
         "/api/v1/predictions/{id}/",
+        "/api/v1/predictions/{id}/outcome/",
+        "/api/v1/quality/",
         "/api/v1/model/",
+        "/api/v1/models/{version}/activate/",
+        "/api/v1/models/rollback/",
+        "/api/v1/models/{version}/rollout/",
+        "/api/v1/models/changes/",
         "/api/v1/auth/tokens/",
         "/api/v1/auth/tokens/current/",
         "/drug",

@@ -108,6 +108,34 @@ def test_an_expired_key_is_refused(user, token_works):
     assert not token_works(key)
 
 
+def test_an_expired_key_is_deleted_when_presented(user, token_works):
+    instance, key = token_create(user=user)
+    AuthToken.objects.filter(pk=instance.pk).update(
+        expiry=timezone.now() - timedelta(seconds=1)
+    )
+
+    token_works(key)
+
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()
+
+
+def test_a_key_and_its_accounts_permissions_cost_two_queries(
+    user, django_assert_num_queries
+):
+    from rest_framework.test import APIRequestFactory
+
+    from predictions.authentication import TokenAuthentication
+
+    _, key = token_create(user=user)
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    with django_assert_num_queries(2):  # the token with its user; the permissions
+        authenticated, _ = TokenAuthentication().authenticate(request)
+    with django_assert_num_queries(0):
+        assert authenticated.has_perm("predictions.predict")
+        assert not authenticated.has_perm("predictions.view_prediction")
+
+
 def test_an_inactive_accounts_key_is_refused(user, token_works):
     _, key = token_create(user=user)
     user.is_active = False

@@ -17,7 +17,10 @@ STATEMENTS = [
     pytest.param("DELETE FROM {table}", "DELETE", id="delete"),
 ]
 if POSTGRES:  # SQLite has no TRUNCATE: the case exists only where the statement does
-    STATEMENTS.append(pytest.param("TRUNCATE {table}", "TRUNCATE", id="truncate"))
+    # CASCADE: past the foreign keys of the outcome table, to the trigger itself.
+    STATEMENTS.append(
+        pytest.param("TRUNCATE {table} CASCADE", "TRUNCATE", id="truncate")
+    )
 
 
 def refusal(sql: str, params=None) -> str:
@@ -30,15 +33,31 @@ def refusal(sql: str, params=None) -> str:
     return str(refused.value)
 
 
+@pytest.fixture
+def audited_rows(sealed_row, user):
+    """A row in every audited table: a sealed log row, its outcome, a model change."""
+    from ml.models import ModelChange
+    from predictions.models import RecordedOutcome
+
+    RecordedOutcome.objects.create(
+        prediction=sealed_row, drug="drugC", source="api", username="alice"
+    )
+    ModelChange.objects.create(
+        action="activate", version=sealed_row.model_version, reason="for the test"
+    )
+    return sealed_row
+
+
 @pytest.mark.parametrize(("statement", "operation"), STATEMENTS)
 @pytest.mark.parametrize("table", sorted(TABLES))
 def test_raw_sql_cannot_change_or_delete_audited_rows(
-    table, statement, operation, sealed_row
+    table, statement, operation, audited_rows
 ):
     message = refusal(statement.format(table=table))
 
     assert f"{table} is an append-only audit log: {operation} refused" in message
-    assert Prediction.objects.filter(pk=sealed_row.pk, drug=sealed_row.drug).exists()
+    row = audited_rows
+    assert Prediction.objects.filter(pk=row.pk, drug=row.drug).exists()
     assert AuditCheckpoint.objects.count() == 1
 
 
@@ -90,7 +109,7 @@ def test_deleting_a_user_keeps_their_rows_as_they_were(sealed_row, user):
     [
         "UPDATE predictions_prediction SET drug = 'x'",
         "DELETE FROM predictions_prediction",
-        *(["TRUNCATE predictions_prediction"] if POSTGRES else []),
+        *(["TRUNCATE predictions_prediction CASCADE"] if POSTGRES else []),
     ],
 )
 def test_a_statement_that_changes_no_row_passes(statement):

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 
+from ml.changes import rollout_state
 from ml.models import ModelVersion
 
 
 class Command(BaseCommand):
-    help = "List registered model versions, newest first."
+    help = "List registered model versions, newest first; * marks the active one."
 
     def handle(self, *args, **options):
         rows = ModelVersion.objects.all()
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         for row in rows:
             mark = "* " if row.is_active else "  "
             acc = "-" if row.cv_accuracy is None else f"{row.cv_accuracy:.4f}"
+            trial = f"  {rollout_state(row.rollout, row.traffic_percent)}"
             self.stdout.write(
                 f"{mark}{row.version:<28}{acc:>12}  {row.created_at:%Y-%m-%d %H:%M}"
+                + (trial if row.rollout else "")
             )

@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 from drugsite_client.client import DrugsiteClient
 from drugsite_client.errors import (
     AuthenticationError,
+    Conflict,
     DrugsiteError,
     NotFound,
     RateLimited,
@@ -15,14 +16,16 @@ from drugsite_client.errors import (
     ServiceUnavailable,
     ValidationError,
 )
-from drugsite_client.models import Flip, Patient, Prediction
+from drugsite_client.models import Flip, Outcome, Patient, Prediction
 
 __all__ = [
     "AuthenticationError",
+    "Conflict",
     "DrugsiteClient",
     "DrugsiteError",
     "Flip",
     "NotFound",
+    "Outcome",
     "Patient",
     "Prediction",
     "RateLimited",

@@ -13,6 +13,7 @@ from drugsite_client import __version__
 from drugsite_client.errors import RetryableError
 from drugsite_client.models import (
     LEGACY_PARAMETERS,
+    Outcome,
     Patient,
     PatientLike,
     Prediction,
@@ -75,6 +76,16 @@ class DrugsiteClient:
         """One logged prediction by id (yours; staff may read any)."""
         body = self._request("GET", f"{API}/predictions/{int(prediction_id)}/")
         return Prediction.from_json(body)
+
+    def record_outcome(self, prediction_id: int, drug: str) -> Outcome:
+        """Record the drug actually prescribed after one of your predictions.
+
+        Once per prediction: a second attempt raises Conflict, whose ``outcome``
+        is the first. An unknown drug raises ValidationError naming the allowed
+        ones; an unknown id, or another's prediction, NotFound.
+        """
+        path = f"{API}/predictions/{int(prediction_id)}/outcome/"
+        return Outcome.from_json(self._request("POST", path, {"drug": drug}))
 
     def legacy_drug(
         self, *, age: int, sex: str, bp: str, cholesterol: str, na_to_k: float

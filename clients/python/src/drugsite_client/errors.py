@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drugsite_client.models import Outcome, optional_outcome
+
 
 class DrugsiteError(Exception):
     """Any failure talking to drugsite: unreachable, timed out, or an error answer."""
@@ -41,6 +43,16 @@ class AuthenticationError(DrugsiteError):
 
 class NotFound(DrugsiteError):
     """404: no such prediction, or not yours."""
+
+
+class Conflict(DrugsiteError):
+    """409: an outcome is already recorded for the prediction; ``outcome`` is it."""
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The outcome recorded first, as the server named it."""
+        found = self.body.get("outcome") if isinstance(self.body, dict) else None
+        return optional_outcome(found)
 
 
 class RetryableError(DrugsiteError):

@@ -1,4 +1,4 @@
-"""What goes in (a Patient) and what comes back (a Prediction)."""
+"""What goes in (a Patient) and what comes back (a Prediction, an Outcome)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,22 @@ class Flip:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """The drug actually prescribed after a prediction, recorded once by staff."""
+
+    prediction: int  # the prediction's id
+    drug: str
+    recorded_at: str  # ISO 8601, UTC
+    user: str  # who recorded it (the username then)
+    source: str  # "form", "admin" or "api"
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Outcome:
+        """Build from the API's outcome object."""
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Prediction:
     """One answered, logged prediction.
 
@@ -64,6 +80,7 @@ class Prediction:
     be empty by design for about 1 - coverage of answers, which says nothing about
     the patient. None for answers logged before sets were. ``counterfactual``: per
     numeric feature (Age, Na_to_K), its nearest flip, or None if none in range.
+    ``recorded_outcome``: the drug prescribed, once recorded (``record_outcome``).
     """
 
     id: int
@@ -83,6 +100,7 @@ class Prediction:
     prediction_set: list[str] | None = None
     coverage: float | None = None
     counterfactual: list[Flip | None] = field(default_factory=list)
+    recorded_outcome: Outcome | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Prediction:
@@ -106,9 +124,16 @@ class Prediction:
             prediction_set=optional_list(data.get("prediction_set")),
             coverage=data.get("coverage"),
             counterfactual=[Flip.from_json(f) for f in flips],
+            recorded_outcome=optional_outcome(data.get("recorded_outcome")),
         )
 
 
 def optional_list(value: list[str] | None) -> list[str] | None:
     """A JSON list as a list; None stays None (not recorded)."""
     return None if value is None else list(value)
+
+
+def optional_outcome(value: Mapping[str, Any] | None) -> Outcome | None:
+    """An outcome object as an Outcome; None (none recorded, or an older server)
+    stays None."""
+    return None if value is None else Outcome.from_json(value)

@@ -12,6 +12,7 @@ from typing import Any
 
 from drugsite_client.errors import (
     AuthenticationError,
+    Conflict,
     DrugsiteError,
     NotFound,
     RateLimited,
@@ -68,6 +69,8 @@ def error_from_answer(status: int, headers: Message, raw: bytes) -> DrugsiteErro
         return AuthenticationError(message, **common)
     if status == 404:
         return NotFound(message, **common)
+    if status == 409:
+        return Conflict(message, **common)
     if status in (429, 503):
         kind = RateLimited if status == 429 else ServiceUnavailable
         retry_after = parse_retry_after(headers.get("Retry-After"))

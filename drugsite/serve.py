@@ -1,0 +1,78 @@
+"""Serve drugsite in production: ``python -m drugsite.serve``.
+
+granian (HTTP parsed in Rust, keep-alive) runs drugsite's WSGI application in
+``WEB_CONCURRENCY`` worker processes, each with ``WEB_THREADS`` threads, so that
+the requests one process holds at once share their log commit
+(predictions.groupcommit). Every setting comes from the environment:
+
+- ``PORT`` (8000) and ``BIND_HOST`` (0.0.0.0);
+- ``WEB_CONCURRENCY`` (one worker per core) and ``WEB_THREADS`` (8);
+- ``ACCESS_LOG`` (on; ``0`` turns it off);
+- ``WEB_KILL_TIMEOUT`` (30 s): how long a stopping worker may finish its requests;
+- ``WSGI_APP`` (``drugsite.wsgi:application``): what is served (the benchmark's
+  hello-world ceiling runs on this same command).
+
+Prometheus counters of every worker are summed at /metrics: their files go to
+``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary folder unless set), emptied here
+before any worker starts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+
+ACCESS_FORMAT = '%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).2fms'
+
+
+def command(env: dict) -> list[str]:
+    """granian's command line for this environment."""
+    args = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        env.get("BIND_HOST", "0.0.0.0"),
+        "--port",
+        env.get("PORT", "8000"),
+        "--workers",
+        env.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1),
+        "--blocking-threads",
+        env.get("WEB_THREADS", "8"),
+        "--workers-kill-timeout",
+        env.get("WEB_KILL_TIMEOUT", "30"),
+        "--respawn-failed-workers",
+        "--log-level",
+        env.get("SERVER_LOG_LEVEL", "info"),
+    ]
+    if env.get("ACCESS_LOG", "1") not in ("", "0"):
+        args += ["--access-log", "--access-log-fmt", ACCESS_FORMAT]
+    return [*args, env.get("WSGI_APP", "drugsite.wsgi:application")]
+
+
+def prometheus_folder(env: dict) -> str:
+    """An empty folder for the workers' metric files."""
+    folder = env.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+        prefix="drugsite-prom-"
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def main() -> None:
+    env = dict(os.environ)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = prometheus_folder(env)
+    # glibc gives each thread its own malloc arena by default: with several
+    # threads per worker that multiplies a worker's resident memory.
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    args = command(env)
+    os.execv(args[0], args)  # granian takes this process: signals go straight to it
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Group commit: the log rows of requests served at once by one process are
+written by one INSERT in one transaction, and each request gets its answer only
+once that transaction has committed.
+
+Durability is as without it: a request returns after its own rows are committed,
+or fails. What is shared is the commit's cost (a round trip and, on PostgreSQL,
+the WAL flush) and the statement's. There is no timer: a request that finds no
+write in progress writes at once; requests that arrive during a write queue, and
+the first of them to get the writer's lock writes every queued row (leader and
+followers). One request's bad rows cannot fail the others': when a group's
+INSERT fails, each request's rows are tried again on their own.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+
+from django.db import DatabaseError, connections
+
+Insert = Callable[[object, str, type, list], None]  # connection, alias, model, rows
+
+
+class Pending:
+    """One request's rows, waiting to be written."""
+
+    __slots__ = ("done", "error", "rows")
+
+    def __init__(self, rows: list) -> None:
+        self.rows, self.done, self.error = rows, False, None
+
+
+class GroupCommit:
+    """The process's writer of one model's rows to one database alias."""
+
+    def __init__(self, alias: str, model: type, insert: Insert) -> None:
+        self.alias, self.model, self.insert = alias, model, insert
+        self._queue: list[Pending] = []
+        self._queue_lock = threading.Lock()
+        self._writer = threading.Lock()
+        self.groups = self.rows = self.largest = 0  # for /metrics and the tests
+
+    def write(self, rows: list) -> None:
+        """Insert and commit `rows` (with any queued beside them); raise if they
+        were not committed."""
+        pending = Pending(rows)
+        with self._queue_lock:
+            self._queue.append(pending)
+        with self._writer:
+            if not pending.done:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._flush(group)
+        if pending.error is not None:  # one exception object, several threads
+            raise copy.copy(pending.error) from pending.error
+
+    def _flush(self, group: list[Pending]) -> None:
+        connection = connections[self.alias]
+        rows = [row for pending in group for row in pending.rows]
+        try:
+            try:
+                # One statement (or, for many rows, insert_rows's own
+                # transaction): committed as a whole in autocommit mode.
+                self.insert(connection, self.alias, self.model, rows)
+            except DatabaseError as exc:
+                if len(group) == 1:
+                    group[0].error = exc
+                else:
+                    self._one_by_one(group)
+            self.groups, self.rows = self.groups + 1, self.rows + len(rows)
+            self.largest = max(self.largest, len(group))
+        except BaseException as exc:  # not the database's: nothing is known written
+            for pending in group:
+                pending.error = pending.error or exc
+            raise
+        finally:
+            for pending in group:
+                pending.done = True
+
+    def _one_by_one(self, group: list[Pending]) -> None:
+        """After a failed group: each request's rows in a transaction of their own."""
+        connection = connections[self.alias]
+        for pending in group:
+            for row in pending.rows:  # ids given by the failed attempt are void
+                row.pk, row._state.adding = None, True
+            try:
+                self.insert(connection, self.alias, self.model, pending.rows)
+            except DatabaseError as exc:
+                pending.error = exc
+
+
+_writers: dict[tuple, GroupCommit] = {}
+_writers_lock = threading.Lock()
+
+
+def group_writer(alias: str, model: type, insert: Insert) -> GroupCommit:
+    """The process's group writer of `model` to `alias`, made on first use."""
+    writer = _writers.get((alias, model))
+    if writer is None:
+        with _writers_lock:
+            writer = _writers.setdefault(
+                (alias, model), GroupCommit(alias, model, insert)
+            )
+    return writer
