@@ -76,3 +76,16 @@ def test_each_request_gets_its_own_request_id(client, db):
 
     assert SERVER_ID.fullmatch(first["X-Request-Id"])
     assert first["X-Request-Id"] != second["X-Request-Id"]
+
+
+def test_request_ids_are_uuid7_and_sort_in_the_order_they_were_made():
+    import uuid
+
+    from predictions.middleware import request_id_new
+
+    made = [request_id_new() for _ in range(200)]
+
+    assert len(set(made)) == 200
+    assert all(uuid.UUID(made_id).version == 7 for made_id in made)
+    milliseconds = [made_id[:12] for made_id in made]
+    assert milliseconds == sorted(milliseconds)
