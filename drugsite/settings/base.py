@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "predictions.middleware.DatabaseUnavailableMiddleware",
     "predictions.limits.RequestLimitsMiddleware",  # Django's limits, JSON on the API
+    "predictions.bodygate.LargeBodyGate",  # large bodies take turns (memory)
     "axes.middleware.AxesMiddleware",  # last: renders the login lockout page
 ]
 

@@ -82,3 +82,9 @@ DRUGSITE_LOG_PATIENT_DATA = env_bool("DRUGSITE_LOG_PATIENT_DATA", False)
 # The log rows of requests a process serves at once share one INSERT and one
 # commit (predictions.groupcommit); each answer still waits for its own commit.
 DRUGSITE_GROUP_COMMIT = env_bool("DRUGSITE_GROUP_COMMIT", True)
+# Requests with a body over this many bytes (a batch of a few hundred records)
+# are served at most this many at a time per worker (predictions.bodygate).
+DRUGSITE_LARGE_BODY_BYTES = int(os.environ.get("DRUGSITE_LARGE_BODY_BYTES", "65536"))
+DRUGSITE_LARGE_REQUESTS_AT_ONCE = int(
+    os.environ.get("DRUGSITE_LARGE_REQUESTS_AT_ONCE", "2")
+)
