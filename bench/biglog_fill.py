@@ -1,11 +1,9 @@
 """Fill the benchmark's PostgreSQL log with millions of realistic rows, by COPY.
 
-The answers come from the service itself: a pool of patients is answered (and a
-few bad requests rejected) by ``prediction_create`` and ``prediction_reject`` in a
-transaction that is rolled back, so every column holds what production writes.
-Each generated row then takes one pool answer with its own time (spread over a
-year, in id order), channel, user, request id and latency. Row hashes are
-placeholders: this database is measured, never sealed or verified.
+A pool of patients is answered (and bad requests rejected) by the service itself,
+in a transaction rolled back, so every column holds what production writes; each
+row then takes a pool answer with its own time (a year, in id order), channel,
+user, request id and latency. Row hashes are placeholders: never sealed.
 """
 
 from __future__ import annotations
@@ -107,12 +105,14 @@ def users_make() -> list[tuple[str, str]]:
 def rows_text(rng, span: range, first: datetime, step_us: int, pools, users) -> str:
     """COPY lines for the rows numbered `span`, `step_us` apart from `first`."""
     answered, rejected, at = *pools, AT
+    first_ms = int(first.timestamp() * 1000)  # request ids are UUIDv7s
     lines = []
     for n in span:
         pool = rejected if rng.random() < REJECTED_SHARE else answered
         cells = list(pool[rng.randrange(len(pool))])
         channel = CHANNELS[rng.randrange(len(CHANNELS))]
-        created = first + timedelta(microseconds=n * step_us + rng.randrange(step_us))
+        offset_us = n * step_us + rng.randrange(step_us)
+        created = first + timedelta(microseconds=offset_us)
         cells[at["created_at"]] = created.isoformat()
         cells[at["channel"]] = channel
         if channel == Channel.LEGACY and rng.random() < ANONYMOUS_SHARE:
@@ -123,7 +123,8 @@ def rows_text(rng, span: range, first: datetime, step_us: int, pools, users) -> 
             method = AuthMethod.SESSION if form else AuthMethod.TOKEN
         cells[at["user_id"]], cells[at["username"]] = user_id, username
         cells[at["auth_method"]] = method
-        cells[at["request_id"]] = f"{rng.getrandbits(128):032x}"
+        ms, low = first_ms + offset_us // 1000, 2 << 62 | rng.getrandbits(62)
+        cells[at["request_id"]] = f"{ms:012x}7{rng.getrandbits(12):03x}{low:016x}"
         if channel == Channel.API and rng.random() < CORRELATED_SHARE:
             cells[at["correlation_id"]] = f"client-{rng.getrandbits(48):012x}"
         cells[at["latency_us"]] = str(rng.randrange(3, 40))

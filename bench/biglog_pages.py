@@ -1,7 +1,7 @@
 """Time the log's pages on a big database, as a signed-in auditor or clinician.
 
-Each page is asked once to warm up, then RUNS times through Django's test Client
-(the whole request: middleware, queries, templates, JSON); the median counts. The
+Each page is asked through Django's test Client (the whole request: middleware,
+queries, templates, JSON) in RUNS rounds after a warm-up; the median counts. The
 CSV export is consumed as a streaming client would, chunk by chunk, with the
 process's RSS read after each chunk.
 """
@@ -24,17 +24,19 @@ ADMIN, API = "/admin/predictions/prediction/", "/api/v1/predictions/"
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
-def median_ms(client: Client, url: str, params: dict) -> float:
-    """The median time of RUNS answers to GET `url`, after one warm-up."""
-    times = []
+def medians_ms(measured: list) -> list[float]:
+    """Each page's median time over RUNS rounds, after a warm-up round; rounds
+    interleave the pages, so a busy moment of the machine is shared among them."""
+    times = [[] for _ in measured]
     for run in range(RUNS + 1):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        elapsed = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, (url, params, response.status_code)
-        if run:
-            times.append(elapsed)
-    return statistics.median(times)
+        for page, (_, client, url, params) in enumerate(measured):
+            started = time.perf_counter()
+            response = client.get(url, params)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (url, params, response.status_code)
+            if run:
+                times[page].append(elapsed)
+    return [statistics.median(page) for page in times]
 
 
 def clients() -> tuple[Client, Client]:
