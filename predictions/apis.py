@@ -14,9 +14,11 @@ from predictions.models import Channel, Prediction
 from predictions.notices import INTENDED_USE
 from predictions.origin import origin_of
 from predictions.output import PredictionSerializer
+from predictions.output_request import request_answers
 from predictions.pagination import LogPagination
 from predictions.parsers import SafeJSONParser
 from predictions.permissions import CanPredict
+from predictions.renderers import fast_renderers
 from predictions.selectors import prediction_list
 from predictions.serializers import validate_patients
 from predictions.services import prediction_create
@@ -30,6 +32,7 @@ class PredictionListCreateApi(generics.ListAPIView):
     pagination_class = LogPagination  # no COUNT(*) of millions of rows
     # A batch is a JSON list; forms cannot carry one. Hostile bodies: see parsers.
     parser_classes = [SafeJSONParser]
+    renderer_classes = fast_renderers()  # DRF's JSON, written faster
     queryset = Prediction.objects.none()  # for the schema; see get_queryset
 
     def get_permissions(self):
@@ -61,8 +64,7 @@ class PredictionListCreateApi(generics.ListAPIView):
             channel=Channel.API,
             origin=origin_of(request),
         )
-        serializer = PredictionSerializer()
-        body = [serializer.to_representation(row) for row in rows]
+        body = request_answers(rows)
         return Response(body if many else body[0], status=status.HTTP_201_CREATED)
 
 

@@ -143,21 +143,39 @@ class Prediction(PatientColumns):
 
     @classmethod
     def new(cls, *, user, model_version, **values) -> "Prediction":
-        """A new, unsaved row, for the log's hot path; unnamed columns are None.
+        """A new, unsaved row, for the log's hot path; unnamed columns are None."""
+        return cls.new_rows(user=user, model_version=model_version, common=values)[0]
+
+    @classmethod
+    def new_rows(
+        cls, *, user, model_version, common: dict, each=({},)
+    ) -> list["Prediction"]:
+        """New, unsaved rows of one request: the columns named in `common`, then
+        each row's own (per row in `each`, a mapping or its (name, value) pairs);
+        unnamed columns are None.
 
         Filled like ``Model.from_db`` fills its instances, without ``__init__``'s
         per-field work and signals (nothing listens to them for this model), which
         costs more than the prediction itself in a batch of 1,000.
         """
-        values["user_id"] = user.pk if user is not None else None
-        values["model_version_id"] = model_version.pk if model_version else None
-        row = cls.__new__(cls)
-        row._state = ModelState()
-        row.__dict__.update({name: values.get(name) for name in cls.attnames()})
-        cls.user.field.set_cached_value(row, user)
-        cls.model_version.field.set_cached_value(row, model_version)
-        cls.recorded_outcome.related.set_cached_value(row, None)  # none yet
-        return row
+        base = dict.fromkeys(cls.attnames())
+        base.update((name, value) for name, value in common.items() if name in base)
+        base["user_id"] = user.pk if user is not None else None
+        base["model_version_id"] = model_version.pk if model_version else None
+        cache = {  # the relations, known: no query reads them
+            cls.user.field.cache_name: user,
+            cls.model_version.field.cache_name: model_version,
+            cls.recorded_outcome.related.cache_name: None,  # none yet
+        }
+        rows = []
+        for own in each:
+            row = cls.__new__(cls)
+            row.__dict__ = values = base.copy()
+            values.update(own)
+            row._state = ModelState()
+            row._state.fields_cache = cache.copy()
+            rows.append(row)
+        return rows
 
     @classmethod
     def attnames(cls) -> list[str]:

@@ -148,10 +148,14 @@ class PredictionSerializer(serializers.Serializer):
         return {name: copy.deepcopy(field) for name, (field, _) in OUTPUT.items()}
 
     def to_representation(self, row) -> dict:
+        return {name: read(row) for name, read in self.readers()}
+
+    def readers(self) -> list[tuple[str, Callable]]:
+        """Each key with its reader; per serializer: the timestamp's keeps state."""
         readers = getattr(self, "_readers", None)
-        if readers is None:  # per serializer: the timestamp reader keeps state
+        if readers is None:
             readers = self._readers = [
                 (name, read() if isinstance(read, type) else read)
                 for name, (_, read) in OUTPUT.items()
             ]
-        return {name: read(row) for name, read in readers}
+        return readers

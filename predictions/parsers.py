@@ -33,7 +33,7 @@ NOT_BRACKET = re.compile(r"[^\[\]{}]++")
 STEP = str.maketrans({"[": "\x01", "{": "\x01", "]": "\xff", "}": "\xff"})
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 #: orjson reads an integer beyond 64 bits as a float; json.loads, as an int.
-LONG_DIGITS = re.compile(r"\d{19}")
+LONG_DIGITS = re.compile(r"\d{19}")  # the body's text, where ``plain`` cannot tell
 SLOW = object()
 
 
@@ -75,30 +75,33 @@ def decode(raw: bytes, encoding: str) -> str:
 
 
 def quick_loads(text: str):
-    """What ``loads`` gives, by orjson, for a body every check above accepts;
-    SLOW when orjson refuses it or might read it otherwise. orjson refuses
-    NaN, Infinity, numbers beyond a double, lone surrogates and nesting past
-    1,024 (without recursing), where ``json.loads`` takes them."""
+    """What ``loads`` gives, read by orjson, or SLOW where orjson refuses the
+    body (NaN, 1e999, lone surrogates, 1,024 deep...) or might read it otherwise."""
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return SLOW
-    if LONG_DIGITS.search(text) is not None:
-        return SLOW
-    if not shallow(data) and nesting_depth(text) > MAX_DEPTH:
-        return SLOW
-    return data
+    if plain(data):
+        return data
+    if LONG_DIGITS.search(text) is None and nesting_depth(text) <= MAX_DEPTH:
+        return data
+    return SLOW
 
 
-def shallow(data) -> bool:
-    """True for a value nested at most 2 deep: an object, or a batch of them."""
-    kinds = set()
+def plain(data) -> bool:
+    """True for an object or a batch of them, nested no deeper, with no float
+    beyond 64-bit integers: what orjson reads so, json.loads reads alike."""
+    values = []
     for item in data if type(data) is list else (data,):
-        if type(item) is dict:
-            kinds.update(map(type, item.values()))
-        elif type(item) is list:
-            kinds.update(map(type, item))
-    return kinds.isdisjoint((list, dict))
+        kind = type(item)
+        values.extend(
+            item.values() if kind is dict else item if kind is list else [item]
+        )
+    kinds = set(map(type, values))
+    if list in kinds or dict in kinds:
+        return False
+    floats = [value for value in values if type(value) is float] or [0.0]
+    return min(floats) > -(2.0**63) and max(floats) < 2.0**63
 
 
 def nesting_depth(text: str) -> int:

@@ -1,4 +1,4 @@
-"""Logging: one JSON line per request and per prediction in production,
+"""Logging: one JSON line per request and per prediction in production (orjson),
 readable plain lines in development."""
 
 import logging
@@ -16,7 +16,7 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "predictions.logformat.PlainFormatter"},
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "pythonjsonlogger.orjson.OrjsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level"},
         },

@@ -17,6 +17,9 @@ written by its column's type:
 
 NULL columns are left out so that a column added later (nullable, NULL on the
 old rows) leaves the old rows' hashes as they were (docs/audit.md).
+
+An object or array of plain values (a leaf's probabilities, a decision path) is
+written in C (``flat_text``): by orjson, where its text is the canonical one.
 """
 
 from __future__ import annotations
@@ -26,7 +29,16 @@ import decimal
 from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as json_string
 
+import orjson
 from django.db import models
+
+#: The values orjson is given: exactly these types (no subclass, no None).
+PLAIN = frozenset((str, int, float, bool))
+TEXT = frozenset((str,))  # the keys orjson is given
+#: In orjson's text, what canonical text writes otherwise (anywhere, in a string
+#: too: then the slow path writes the same text): NaN and infinities (orjson's
+#: null), small and huge floats' spelling, -0.0, DEL (escaped in ASCII text).
+NOT_CANONICAL = ("null", "e-", "e+", "0.0000", "-0.0", "\x7f")
 
 
 def number(value: int | float) -> str:
@@ -71,9 +83,12 @@ def canonical_json(value) -> str:
     kind = type(value)
     if kind is str:
         return json_string(value)
-    if kind is dict:
-        return canonical_mapping(value)
-    if kind is list or kind is tuple:
+    if kind is dict or kind is list or kind is tuple:
+        text = flat_text(value, kind)
+        if text is not None:
+            return text
+        if kind is dict:
+            return canonical_mapping(value)
         return "[" + ",".join([canonical_json(item) for item in value]) + "]"
     if value is None or value is True or value is False:
         return {None: "null", True: "true", False: "false"}[value]
@@ -83,6 +98,29 @@ def canonical_json(value) -> str:
         if isinstance(value, base):
             return canonical_json(base(value))
     raise TypeError(f"{kind.__name__} is not a JSON value")
+
+
+def flat_text(value: dict | list | tuple, kind: type) -> str | None:
+    """The canonical text of an object or array of plain values, written in C
+    (an array of text by json's own escaping, else by orjson, kept only where its
+    text is the canonical one); None where it might not be."""
+    if kind is not dict and TEXT.issuperset(map(type, value)):  # a path, a set
+        return "[" + ",".join(map(json_string, value)) + "]"
+    if not PLAIN.issuperset(map(type, value.values() if kind is dict else value)):
+        return None
+    if kind is dict and not TEXT.issuperset(map(type, value)):
+        return None
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits
+        return None
+    if not text.isascii():
+        return None
+    text = text.decode("ascii")
+    for part in NOT_CANONICAL:
+        if part in text:
+            return None
+    return text
 
 
 def utc_text(value: dt.datetime) -> str:

@@ -34,6 +34,11 @@ def remembered(encode: Callable[[object], str]) -> Callable[[object], str]:
     return encode_once
 
 
+def shared(values: list) -> bool:
+    """Whether some object is the value of several rows."""
+    return len(set(map(id, values))) < len(values)
+
+
 class RowHasher:
     """Hashes rows of one model (the live one, or a migration's historical one)."""
 
@@ -62,29 +67,38 @@ class RowHasher:
     def of_rows(self, rows: Sequence[models.Model]) -> list[str]:
         """The hashes of many rows, as ``of_row`` gives them, column by column: a
         value one object for every row (the request's time, user, id) is written
-        once, and so is each JSON object they share."""
-        columns = []
+        once, and so is each JSON object they share; each row's text is then one
+        template filled with its own parts."""
+        dicts = [row.__dict__ for row in rows]
+        parts: list[str | list[str]] = []  # per column: its part, or each row's
         for name, key, encode, field in zip(
             self.attnames, self.keys, self.encoders, self.fields, strict=True
         ):
-            values = [row.__dict__[name] for row in rows]
+            values = list(map(operator.itemgetter(name), dicts))
             first = values[0]
             if all(map(operator.is_, values, itertools.repeat(first))):
-                part = None if first is None else key + encode(first)
-                columns.append(itertools.repeat(part, len(rows)))
+                parts.append("" if first is None else "," + key + encode(first))
                 continue
-            if isinstance(field, models.JSONField):
+            if isinstance(field, models.JSONField) and shared(values):
                 encode = remembered(encode)
-            columns.append([None if v is None else key + encode(v) for v in values])
-        return [
-            digest([part for part in parts if part is not None])
-            for parts in zip(*columns, strict=True)
-        ]
+            key = "," + key
+            parts.append(["" if v is None else key + encode(v) for v in values])
+        template = "".join(
+            "%s" if type(part) is list else part.replace("%", "%%") for part in parts
+        )
+        own = [part for part in parts if type(part) is list]
+        each = zip(*own, strict=True) if own else itertools.repeat((), len(rows))
+        # Every part starts with its comma: the text's first one is dropped.
+        return [digest_text("{" + (template % mine)[1:] + "}") for mine in each]
 
 
 def digest(parts: list[str]) -> str:
     """SHA-256 of a row's canonical text, from its columns' ``"name":value`` parts."""
-    text = "{" + ",".join(parts) + "}"
+    return digest_text("{" + ",".join(parts) + "}")
+
+
+def digest_text(text: str) -> str:
+    """SHA-256 of a row's canonical text."""
     return hashlib.sha256(PREFIX + text.encode("ascii")).hexdigest()
 
 

@@ -181,7 +181,20 @@ def test_insert_many_writes_a_null_model_version_as_the_orm_does(user, active_mo
 def test_prediction_create_writes_what_the_orm_writes_for_the_same_arguments(
     user, active_model
 ):
-    with patch.object(Prediction, "new", wraps=Prediction.new) as new:
+    calls, new_rows = [], Prediction.new_rows
+
+    def spy(*, user, model_version, common, each):
+        """Prediction.new_rows, keeping each row's arguments as the ORM takes them."""
+        each = [dict(own) for own in each]
+        calls.extend(
+            {**common, **own, "user": user, "model_version": model_version}
+            for own in each
+        )
+        return new_rows(
+            user=user, model_version=model_version, common=common, each=each
+        )
+
+    with patch.object(Prediction, "new_rows", side_effect=spy):
         fast = prediction_create(
             records=[record for record, _ in EXAMPLES],
             channel=Channel.API,
@@ -191,8 +204,8 @@ def test_prediction_create_writes_what_the_orm_writes_for_the_same_arguments(
         )
     # The service hashes each new row before the INSERT; the ORM is given the hash.
     orm = [
-        Prediction.objects.create(**call.kwargs, row_hash=row.row_hash)
-        for call, row in zip(new.call_args_list, fast, strict=True)
+        Prediction.objects.create(**kwargs, row_hash=row.row_hash)
+        for kwargs, row in zip(calls, fast, strict=True)
     ]
 
     assert_written_alike(orm, fast)
