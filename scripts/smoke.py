@@ -52,7 +52,8 @@ class Browser:
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = http.cookies.SimpleCookie(header)
             self.cookies.update({k: m.value for k, m in cookie.items()})
-        return response.status, dict(response.headers), response.read().decode()
+        # HTTP header names are case-insensitive (granian sends them in lower case)
+        return response.status, response.headers, response.read().decode()
 
     @property
     def host(self) -> str:
