@@ -17,7 +17,6 @@ import urllib.request
 import pytest
 from django.db import connection, transaction
 
-from predictions.audit.triggers import triggers_drop
 from predictions.models import RecordedOutcome
 from predictions.outcome_services import OutcomeExists, outcome_record
 
@@ -83,15 +82,6 @@ def test_two_workers_recording_at_once_give_one_201_and_one_409(live_stack, data
     assert (
         stack.count("SELECT COUNT(*) FROM predictions_recordedoutcome") == PREDICTIONS
     )
-
-
-@pytest.fixture
-def flushable(transactional_db):
-    """The test commits, so the database is emptied after it: the append-only
-    triggers would refuse that. They are dropped just before the flush, which
-    puts them back (post_migrate: predictions.audit.triggers.triggers_reinstall)."""
-    yield
-    triggers_drop(connection)
 
 
 def in_thread(work) -> threading.Thread:
