@@ -4,7 +4,8 @@ import json
 import logging
 
 import pytest
-from pythonjsonlogger.json import JsonFormatter
+
+from predictions.logformat import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,10 @@ def test_json_format_renders_one_parseable_object_per_line(
 ):
     caplog.set_level(logging.INFO)
     client.get(LEGACY, HTTP_X_REQUEST_ID="log-json-1")
-    config = settings.LOGGING["formatters"]["json"]
-    formatter = JsonFormatter(config["fmt"], rename_fields=config["rename_fields"])
+    assert settings.LOGGING["formatters"]["json"] == {
+        "()": "predictions.logformat.JsonFormatter"
+    }
+    formatter = JsonFormatter()
     (line,) = records(caplog, "drugsite.request")
     text = formatter.format(line)
     assert "\n" not in text
