@@ -36,17 +36,20 @@ def exception_handler(exc, context):
     if isinstance(exc, OperationalError | InterfaceError):
         return None  # DatabaseUnavailableMiddleware answers 503 for every view
     if isinstance(exc, ModelUnavailable | LogUnavailable):
-        metrics.UNAVAILABLE.labels(type(exc).__name__).inc()
-        code = (
-            "model_unavailable"
-            if isinstance(exc, ModelUnavailable)
-            else "log_unavailable"
-        )
-        exc = ServiceUnavailable(detail=public_message(exc), code=code)
+        exc = unavailable(exc)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 503:
         response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def unavailable(exc: ModelUnavailable | LogUnavailable) -> ServiceUnavailable:
+    """The 503 that a model or log failure is answered with, counted."""
+    metrics.UNAVAILABLE.labels(type(exc).__name__).inc()
+    code = (
+        "model_unavailable" if isinstance(exc, ModelUnavailable) else "log_unavailable"
+    )
+    return ServiceUnavailable(detail=public_message(exc), code=code)
 
 
 def public_message(exc: Exception) -> str:

@@ -25,13 +25,20 @@ from predictions.origin import origin_of
 from predictions.permissions import CanPredict
 from predictions.services import prediction_create
 
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"  # DRF's Allow header for this view
+
+
+def record_of(params) -> vocab.PatientRecord:
+    """A record from the query parameters; RecordError names each bad one."""
+    return validation.record_from_mapping(
+        {name: params.get(name) for name in vocab.FEATURES}
+    )
+
 
 def parse_query(params) -> vocab.PatientRecord:
     """A record from the query string; a ValidationError names each bad parameter."""
     try:
-        return validation.record_from_mapping(
-            {name: params.get(name) for name in vocab.FEATURES}
-        )
+        return record_of(params)
     except validation.RecordError as exc:
         raise exceptions.ValidationError(
             {name: [message] for name, message in exc.errors.items()}

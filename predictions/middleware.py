@@ -36,13 +36,43 @@ def request_id_new() -> str:
     return f"{value:032x}"
 
 
-def correlation_id_of(request) -> str:
-    """The caller's X-Correlation-Id, else X-Request-Id, when sane; else empty."""
-    for header in (CORRELATION_HEADER, HEADER):
-        incoming = request.headers.get(header, "")
+def correlation_id_of(meta: dict) -> str:
+    """The caller's X-Correlation-Id, else X-Request-Id, when sane; else empty
+    (from a request's META, or a WSGI environ)."""
+    for key in ("HTTP_X_CORRELATION_ID", "HTTP_X_REQUEST_ID"):
+        incoming = meta.get(key, "")
         if incoming:
             return incoming if VALID.fullmatch(incoming) else ""
     return ""
+
+
+def request_logged(
+    *,
+    request_id: str,
+    correlation_id: str,
+    method: str,
+    path: str,
+    status: int,
+    elapsed: float,
+    user=None,
+) -> None:
+    """Count a finished request for Prometheus and write its one log line; `user`
+    (a lazy one is read only for the line) is the account that asked, if any."""
+    REQUESTS.labels(method, status).observe(elapsed)
+    if logger.isEnabledFor(logging.INFO):
+        signed_in = user is not None and user.is_authenticated
+        logger.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "correlation_id": correlation_id or None,
+                "method": method,
+                "path": path,
+                "status": status,
+                "latency_ms": round(elapsed * 1000, 3),
+                "user": user.pk if signed_in else None,
+            },
+        )
 
 
 class RequestIdMiddleware:
@@ -54,29 +84,20 @@ class RequestIdMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         request.request_id = request_id_new()
-        request.correlation_id = correlation_id_of(request)
+        request.correlation_id = correlation_id_of(request.META)
         response = self.get_response(request)
         response[HEADER] = request.request_id
         if request.correlation_id:
             response[CORRELATION_HEADER] = request.correlation_id
-        elapsed = time.perf_counter() - started
-        REQUESTS.labels(request.method, response.status_code).observe(elapsed)
-        if logger.isEnabledFor(logging.INFO):
-            user = getattr(request, "user", None)
-            logger.info(
-                "request",
-                extra={
-                    "request_id": request.request_id,
-                    "correlation_id": request.correlation_id or None,
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "latency_ms": round(elapsed * 1000, 3),
-                    "user": user.pk
-                    if user is not None and user.is_authenticated
-                    else None,
-                },
-            )
+        request_logged(
+            request_id=request.request_id,
+            correlation_id=request.correlation_id,
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            elapsed=time.perf_counter() - started,
+            user=getattr(request, "user", None),
+        )
         return response
 
 
