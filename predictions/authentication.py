@@ -1,33 +1,47 @@
 """How API callers authenticate: a knox token, named once in settings, and HTTP
 Basic (to make a token) under the login lockout."""
 
+import binascii
+from hmac import compare_digest
+
 from axes.helpers import get_cool_off
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from knox import auth
+from knox.crypto import hash_token
+from knox.settings import CONSTANTS
 from knox.signals import token_expired
 from rest_framework import authentication, exceptions
+
+from predictions.token_lookup import tokens_with_owners
 
 
 class TokenAuthentication(auth.TokenAuthentication):
     """knox's ``Authorization: Token <key>``; a key that is not text is a 401.
 
-    Two queries per call, where knox and the permission check take four: the
-    token with its user, then the user's permissions (direct and through the
-    role's group) read at once into the cache ``user.has_perm`` consults. knox
-    also scans the user's other tokens on every call to delete expired ones;
-    here an expired token is refused and deleted when it is presented.
+    One query per call, where knox and the permission check take four: the
+    tokens with the presented key's prefix, each with its user and the user's
+    permissions (direct and through the role's group), read at once into the
+    cache ``user.has_perm`` consults (predictions.token_lookup). knox also scans
+    the user's other tokens on every call to delete expired ones; here an
+    expired token is refused and deleted when it is presented.
     """
 
     def authenticate_credentials(self, token: bytes):
+        invalid = exceptions.AuthenticationFailed(_("Invalid token."))
         try:
-            token.decode("utf-8")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
-        return super().authenticate_credentials(token)
+            key = token.decode("utf-8")
+            digest = hash_token(key)
+        except (UnicodeDecodeError, TypeError, binascii.Error):
+            raise invalid from None
+        for auth_token in tokens_with_owners(key[: CONSTANTS.TOKEN_KEY_LENGTH]):
+            if compare_digest(digest, auth_token.digest):
+                if self._cleanup_token(auth_token):
+                    break
+                return self.validate_user(auth_token)
+        raise invalid
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
@@ -36,17 +50,6 @@ class TokenAuthentication(auth.TokenAuthentication):
             token_expired.send(sender=self.__class__, username=username, source="auth")
             return True
         return False
-
-    def validate_user(self, auth_token):
-        user, auth_token = super().validate_user(auth_token)
-        if not user.is_superuser:  # a superuser holds every permission anyway
-            user._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in Permission.objects.filter(
-                    Q(user=user) | Q(group__user=user)
-                ).values_list("content_type__app_label", "codename")
-            }
-        return user, auth_token
 
 
 def token_authentication() -> type:

@@ -119,7 +119,7 @@ def test_an_expired_key_is_deleted_when_presented(user, token_works):
     assert not AuthToken.objects.filter(pk=instance.pk).exists()
 
 
-def test_a_key_and_its_accounts_permissions_cost_two_queries(
+def test_a_key_and_its_accounts_permissions_cost_one_query(
     user, django_assert_num_queries
 ):
     from rest_framework.test import APIRequestFactory
@@ -129,7 +129,7 @@ def test_a_key_and_its_accounts_permissions_cost_two_queries(
     _, key = token_create(user=user)
     request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}")
 
-    with django_assert_num_queries(2):  # the token with its user; the permissions
+    with django_assert_num_queries(1):  # the token, its user, the permissions
         authenticated, _ = TokenAuthentication().authenticate(request)
     with django_assert_num_queries(0):
         assert authenticated.has_perm("predictions.predict")
@@ -155,3 +155,47 @@ def test_refusals_name_the_token_scheme(client):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_keys_permissions_are_its_roles_and_its_own_and_its_owner_as_stored(
+    user, django_assert_num_queries
+):
+    from django.contrib.auth.models import Permission
+    from rest_framework.test import APIRequestFactory
+
+    from predictions.authentication import TokenAuthentication
+
+    user.user_permissions.add(Permission.objects.get(codename="view_prediction"))
+    instance, key = token_create(user=user)
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    authenticated, token = TokenAuthentication().authenticate(request)
+
+    with django_assert_num_queries(0):
+        assert authenticated.has_perm("predictions.predict")  # the role's
+        assert authenticated.has_perm("predictions.view_prediction")  # its own
+        assert not authenticated.has_perm("ml.activate_modelversion")
+    assert (token.pk, token.expiry, token.user_id) == (
+        instance.pk,
+        instance.expiry,
+        user.pk,
+    )
+    stored = type(user).objects.get(pk=user.pk)
+    assert {
+        f.attname: getattr(authenticated, f.attname) for f in user._meta.fields
+    } == {f.attname: getattr(stored, f.attname) for f in user._meta.fields}
+
+
+def test_a_superusers_key_holds_every_permission(django_user_model):
+    from rest_framework.test import APIRequestFactory
+
+    from predictions.authentication import TokenAuthentication
+
+    root = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    _, key = token_create(user=root)
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    authenticated, _ = TokenAuthentication().authenticate(request)
+
+    assert authenticated.is_superuser
+    assert authenticated.has_perm("ml.activate_modelversion")
