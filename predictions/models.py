@@ -53,6 +53,7 @@ class Prediction(PatientColumns):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # predictions_user_created_idx leads with it
         related_name="predictions",
     )
     username = models.CharField(
@@ -74,7 +75,9 @@ class Prediction(PatientColumns):
         default=0, help_text="Position in a batch."
     )
     # What was answered.
-    drug = models.CharField(max_length=16, blank=True, db_index=True)
+    # No index of its own: five values, each a large share of the log; a filter
+    # on it reads the newest rows by created_at (migration 0012).
+    drug = models.CharField(max_length=16, blank=True)
     probabilities = models.JSONField(default=dict)
     model_version = models.ForeignKey(
         ModelVersion, null=True, on_delete=models.PROTECT, related_name="predictions"
