@@ -1,5 +1,5 @@
 """The WSGI application that drugsite's server (drugsite.serve) runs: Django, with
-the tutorial's plain call answered in front of it (predictions.lane)."""
+the calls programs make most answered in front of it (predictions.lane)."""
 
 import gc
 import os
@@ -10,9 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugsite.settings")
 
 django_application = get_wsgi_application()
 
-from predictions.lane import LegacyLane  # noqa: E402 (needs the apps loaded)
+from predictions.lane import Lane  # noqa: E402 (needs the apps loaded)
+from predictions.lanes import ROUTES  # noqa: E402
 
-application = LegacyLane(django_application)
+application = Lane(django_application, ROUTES)
 # Objects made at import time live as long as the worker: keep them out of the
 # collector's scans so that collections while serving stay short.
 gc.freeze()

@@ -1,19 +1,22 @@
-"""The tutorial's call answered at the WSGI layer: ``GET /drug?Age=..``, no token.
+"""The two calls programs make most, answered at the WSGI layer.
 
 Django's request cycle (fourteen middleware, URL resolution, DRF's dispatch) costs
-more than predicting and logging the answer. This lane answers the tutorial's plain
-anonymous call with what Django's view answers it with (status, headers, body, the
-log row, the request and prediction lines, the metrics) and hands every other
-request to Django unchanged: a token, a parameter that is not valid, a host not
+more than predicting and logging an answer. The lane answers the tutorial's plain
+anonymous ``GET /drug?Age=..`` and a token's ``POST /api/v1/predictions/`` of a
+small JSON body with what Django's views answer them with (status, headers, body,
+the log rows, the request and prediction lines, the metrics; predictions.lanes
+has the routes), and hands every other request to Django unchanged: a parameter
+or body that is not valid, a bad token or one without the permission, a host not
 allowed, plain HTTP where HTTPS is required, a throttled caller. A model or log
-failure is answered here, as the view answers it (a JSON 503), so no request is
-predicted and written twice. ``predictions/tests/test_lane.py`` holds the lane to
-the view's answers.
+failure is answered here as the views answer it (a JSON 503), so that no request
+is predicted and written twice. ``predictions/tests/test_lane*.py`` hold the lane
+to the views' answers.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import orjson
 from django.conf import settings
@@ -22,9 +25,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
 from ml import ModelUnavailable
-from predictions import legacy
 from predictions.errors import RETRY_AFTER_SECONDS, unavailable
-from predictions.limits import LIMITS
 from predictions.middleware import (
     CORRELATION_HEADER,
     HEADER,
@@ -32,23 +33,40 @@ from predictions.middleware import (
     request_id_new,
     request_logged,
 )
-from predictions.models import AuthMethod, Channel
 from predictions.origin import Origin
 from predictions.paths import merge_slashes
-from predictions.services import LogUnavailable, prediction_create
-from predictions.throttling import anonymous_call_allowed
+from predictions.services import LogUnavailable
 
-PATH = "/drug"
-STATUS = {200: "200 OK", 503: "503 Service Unavailable"}
+STATUS = {200: "200 OK", 201: "201 Created", 503: "503 Service Unavailable"}
 
 
-def response_headers(secure: bool) -> list[tuple[str, str]]:
-    """The headers Django's middleware and DRF give the view's JSON answer."""
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Allow", legacy.ALLOWED_METHODS),
-        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
-    ]
+class HandOver(Exception):
+    """The request is not the lane's: Django answers it."""
+
+
+@dataclass
+class Call:
+    """A request the lane serves: Django's request object, its ids, the caller."""
+
+    request: WSGIRequest
+    path: str
+    started: float = field(default_factory=time.perf_counter)
+    request_id: str = field(default_factory=request_id_new)
+    correlation_id: str = ""
+    user: object | None = None
+
+    def origin(self, auth_method) -> Origin:
+        return Origin.of(
+            user=self.user,
+            auth_method=auth_method,
+            request_id=self.request_id,
+            correlation_id=self.correlation_id,
+        )
+
+
+def security_headers(secure: bool) -> list[tuple[str, str]]:
+    """The headers Django's security and clickjacking middleware add."""
+    headers = [("X-Frame-Options", settings.X_FRAME_OPTIONS)]
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))
     if settings.SECURE_REFERRER_POLICY:
@@ -66,83 +84,74 @@ def response_headers(secure: bool) -> list[tuple[str, str]]:
     return headers
 
 
-def lane_request(environ: dict) -> WSGIRequest | None:
-    """The request, if it is the lane's: the plain anonymous GET /drug."""
-    if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ:
-        return None
-    if not settings.DRUGSITE_ALLOW_ANONYMOUS or environ.get("SCRIPT_NAME"):
-        return None
-    path = environ.get("PATH_INFO", "")
-    if path != PATH and merge_slashes(path) != PATH:
+def served_request(environ: dict) -> WSGIRequest | None:
+    """Django's request object, unless Django must answer: a host not allowed
+    (400), plain HTTP where HTTPS is required (a redirect), a script prefix."""
+    if environ.get("SCRIPT_NAME"):
         return None
     request = WSGIRequest(environ)
     try:
         request.get_host()
     except DisallowedHost:
-        return None  # Django answers 400 and logs the attempt
+        return None
     if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-        return None  # Django redirects
+        return None
     return request
 
 
-class LegacyLane:
-    """WSGI middleware: the lane for the tutorial's call, Django for the rest."""
+class Lane:
+    """WSGI middleware: routes keyed by (method, path) in front of Django."""
 
-    def __init__(self, django_app) -> None:
+    def __init__(self, django_app, routes: dict) -> None:
         self.django_app = django_app
+        self.routes = routes
 
     def __call__(self, environ: dict, start_response):
-        request = lane_request(environ)
-        if request is None:
+        path = environ.get("PATH_INFO", "")
+        key = (environ.get("REQUEST_METHOD"), path)
+        route = self.routes.get(key)
+        if route is None and "//" in path:
+            key = (key[0], merge_slashes(path))
+            route = self.routes.get(key)
+        request = route and route.wanted(environ) and served_request(environ)
+        if not request:
             return self.django_app(environ, start_response)
-        started = time.perf_counter()
         signals.request_started.send(sender=self.__class__, environ=environ)
+        call = Call(request, key[1], correlation_id=correlation_id_of(environ))
         try:
-            status, headers, body = self.answer(request, started)
+            answer = self.answer(route, call)
         finally:
             signals.request_finished.send(sender=self.__class__)
-        if status is None:
+        if answer is None:
             return self.django_app(environ, start_response)
+        status, headers, body = answer
         start_response(STATUS[status], headers)
         return [body]
 
-    def answer(self, request: WSGIRequest, started: float):
-        """Status, headers and body; (None, ...) when Django must answer."""
+    def answer(self, route, call: Call):
+        """Status, headers and body of the route's answer; None to hand over."""
         try:
-            record = legacy.record_of(request.GET)
-        except (legacy.validation.RecordError, *LIMITS):
-            return None, None, None  # the view records the rejection, answers 400
-        if not anonymous_call_allowed(request, legacy.LegacyDrugApi.throttle_classes):
-            return None, None, None  # the view answers 429
-        request_id = request_id_new()
-        correlation_id = correlation_id_of(request.META)
-        origin = Origin.of(
-            user=None,
-            auth_method=AuthMethod.ANONYMOUS,
-            request_id=request_id,
-            correlation_id=correlation_id,
-        )
-        extra = [("Content-Length", "")]
-        try:
-            (row,) = prediction_create(
-                records=[record], channel=Channel.LEGACY, origin=origin
-            )
-            status, body = 200, orjson.dumps({"recommended_drug": row.drug})
+            status, body = route.answer(call)
+        except HandOver:
+            return None
         except (ModelUnavailable, LogUnavailable) as exc:
             detail = str(unavailable(exc).detail)
             status, body = 503, orjson.dumps({"detail": detail})
-            extra.append(("Retry-After", RETRY_AFTER_SECONDS))
-        extra[0] = ("Content-Length", str(len(body)))
-        headers = response_headers(request.is_secure()) + extra
-        headers.append((HEADER, request_id))
-        if correlation_id:
-            headers.append((CORRELATION_HEADER, correlation_id))
+        headers = [("Content-Type", "application/json"), *route.headers()]
+        headers += security_headers(call.request.is_secure())
+        headers.append(("Content-Length", str(len(body))))
+        if status == 503:
+            headers.append(("Retry-After", RETRY_AFTER_SECONDS))
+        headers.append((HEADER, call.request_id))
+        if call.correlation_id:
+            headers.append((CORRELATION_HEADER, call.correlation_id))
         request_logged(
-            request_id=request_id,
-            correlation_id=correlation_id,
-            method="GET",
-            path=PATH,
+            request_id=call.request_id,
+            correlation_id=call.correlation_id,
+            method=call.request.method,
+            path=call.path,
             status=status,
-            elapsed=time.perf_counter() - started,
+            elapsed=time.perf_counter() - call.started,
+            user=call.user,
         )
         return status, headers, body

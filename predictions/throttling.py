@@ -145,17 +145,20 @@ class UserThrottle(DegradingThrottle, UserRateThrottle):
     """Signed-in callers per account, others per address (DRUGSITE_THROTTLE_USER)."""
 
 
-class AnonymousCall:
-    """What DRF's throttles read of a request, for a caller known to be anonymous."""
+class Caller:
+    """What DRF's throttles read of a request: its META, and who is calling."""
 
     __slots__ = ("META", "user")
 
-    def __init__(self, request) -> None:
-        self.META, self.user = request.META, AnonymousUser()
+    def __init__(self, request, user) -> None:
+        self.META, self.user = request.META, user or AnonymousUser()
 
 
-def anonymous_call_allowed(request, throttle_classes) -> bool:
-    """Whether these throttles let an anonymous call through, each counting it, as
-    a DRF view checks them (every throttle, even after one refuses)."""
-    call = AnonymousCall(request)
-    return all([throttle().allow_request(call, None) for throttle in throttle_classes])
+def call_allowed(request, user, throttle_classes) -> bool:
+    """Whether these throttles let `user`'s call (None: anonymous) through, each
+    counting it, as a DRF view checks them (every throttle, even after one
+    refuses)."""
+    caller = Caller(request, user)
+    return all(
+        [throttle().allow_request(caller, None) for throttle in throttle_classes]
+    )

@@ -9,7 +9,8 @@ from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.core.signals import request_finished, request_started
+from django.db import DatabaseError, close_old_connections, connection
 from django.test import Client
 
 from ml import predictor
@@ -278,3 +279,35 @@ def contrary(active_model, contrary_store):
     folder = active_model.folder.parent / contrary_store.name
     shutil.copytree(contrary_store, folder)
     return model_version_register(folder=folder, trained_by="tests")
+
+
+@pytest.fixture
+def kept_connection():
+    """As Django's test client does: a WSGI call ends without closing the test's
+    transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def lane_counts(monkeypatch, kept_connection) -> list[str]:
+    """Each request the served application's lane hands to Django, by path. That
+    Django is made when first called, so that its middleware reads the test's
+    settings (as it does when a worker starts)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from drugsite import wsgi
+
+    handed: list[str] = []
+    made = []
+
+    def django_app(environ, start_response):
+        handed.append(environ["PATH_INFO"])
+        made[:] = made or [WSGIHandler()]
+        return made[0](environ, start_response)
+
+    monkeypatch.setattr(wsgi.application, "django_app", django_app)
+    return handed

@@ -1,73 +1,31 @@
 """The lane answers the tutorial's plain call as Django's view does; Django the rest."""
 
-import io
 import logging
 
 import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
-from django.test import RequestFactory
+from django.db import connection
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from drugsite import wsgi
 from ml import predictor
-from predictions.lane import LegacyLane
+from predictions.lane import Lane
 from predictions.models import Channel, Outcome, Prediction
+from predictions.tests import lane_calls
+from predictions.tests.lane_calls import last_rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_connection")]
 QUERY = "Age=60&Sex=F&BP=LOW&Cholesterol=HIGH&Na_to_K=20"
-#: Columns that differ between any two answers to the same call.
-OWN = {"id", "created_at", "request_id", "row_hash", "latency_us"}
-
-
-@pytest.fixture(autouse=True)
-def kept_connection():
-    """As Django's test client does: the test's transaction outlives a request."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def lane_counts(monkeypatch) -> list[str]:
-    """Each request the lane hands to Django, by path. Django is made afresh when
-    first called, so that it reads the test's settings (as its middleware does
-    when a worker starts)."""
-    handed: list[str] = []
-    made = []
-
-    def django_app(environ, start_response):
-        handed.append(environ["PATH_INFO"])
-        made[:] = made or [WSGIHandler()]
-        return made[0](environ, start_response)
-
-    monkeypatch.setattr(wsgi.application, "django_app", django_app)
-    return handed
 
 
 def call(app, path: str = "/drug", query: str = QUERY, **headers) -> tuple:
-    """Status, headers (but the request id) and body of one WSGI call."""
-    environ = RequestFactory().get("/").environ
-    environ |= {"PATH_INFO": path, "QUERY_STRING": query}
-    environ |= {f"HTTP_{k.upper()}": v for k, v in headers.items()}
-    environ["wsgi.input"] = io.BytesIO(b"")
-    seen = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        seen["status"], seen["headers"] = status, dict(response_headers)
-
-    body = b"".join(app(environ, start_response))
-    seen["headers"].pop("X-Request-Id")
-    return seen["status"], seen["headers"], body
+    return lane_calls.call(app, path, query, **headers)
 
 
 def last_row() -> dict | None:
-    row = Prediction.objects.order_by("-id").values().first()
-    return row and {key: value for key, value in row.items() if key not in OWN}
+    rows = last_rows()
+    return rows[0] if rows else None
 
 
 def both(*args, **headers) -> tuple:
@@ -79,7 +37,7 @@ def both(*args, **headers) -> tuple:
 
 
 def test_the_served_application_is_django_behind_the_lane():
-    assert isinstance(wsgi.application, LegacyLane)
+    assert isinstance(wsgi.application, Lane)
     assert wsgi.application.django_app is wsgi.django_application
 
 

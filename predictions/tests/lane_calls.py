@@ -1,0 +1,40 @@
+"""WSGI calls made as a server makes them, to the lane and to Django alone."""
+
+import io
+
+from django.test import RequestFactory
+
+from predictions.models import Prediction
+
+#: Columns that differ between any two answers to the same call.
+OWN = {"id", "created_at", "request_id", "row_hash", "latency_us"}
+
+
+def call(app, path: str, query: str = "", body: bytes = b"", **headers) -> tuple:
+    """Status, headers (but the request id) and body of one WSGI call: a GET, or
+    a POST of `body` (JSON unless a CONTENT_TYPE header says otherwise)."""
+    factory = RequestFactory()
+    environ = (
+        factory.post("/", body, "application/json") if body else factory.get("/")
+    ).environ
+    environ |= {"PATH_INFO": path, "QUERY_STRING": query}
+    for name, value in headers.items():
+        key = name.upper()
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = (
+            value
+        )
+    environ["wsgi.input"] = io.BytesIO(body)
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen["status"], seen["headers"] = status, dict(response_headers)
+
+    content = b"".join(app(environ, start_response))
+    seen["headers"].pop("X-Request-Id")
+    return seen["status"], seen["headers"], content
+
+
+def last_rows(count: int = 1) -> list[dict]:
+    """The newest rows, oldest first, without the columns every answer has its own."""
+    rows = Prediction.objects.order_by("-id").values()[:count]
+    return [{k: v for k, v in row.items() if k not in OWN} for row in reversed(rows)]
