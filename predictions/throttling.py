@@ -10,94 +10,18 @@ that time, not one per request. The client's address comes from
 ``predictions.clients``, so ``X-Forwarded-For`` counts only behind trusted proxies.
 """
 
-import logging
-import time
-
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.core.signals import setting_changed
-from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from predictions.clients import client_address
-from predictions.metrics import THROTTLE_DEGRADED
+from predictions.throttle_cache import (
+    CACHE_ERRORS,
+    CacheUnavailable,
+    GuardedCache,
+    outage,
+)
 
-logger = logging.getLogger("drugsite.ops")
-
-#: What a cache that cannot be reached raises (django-redis re-raises its
-#: client's errors; a socket timeout is an OSError).
-CACHE_ERRORS = (RedisError, OSError)
-RETRY_SECONDS = 5.0
-LOG_INTERVAL_SECONDS = 60.0
-
-
-class CacheUnavailable(Exception):
-    """The throttle's cache failed just now, or recently enough to be left alone."""
-
-
-class Outage:
-    """This process's view of the cache: when it last failed, what was logged."""
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        self.failed_at = self.logged_at = float("-inf")
-        self.error, self.unlogged = "", 0
-
-    def ongoing(self) -> bool:
-        return time.monotonic() - self.failed_at < RETRY_SECONDS
-
-    def begin(self, exc: Exception) -> None:
-        self.failed_at, self.error = time.monotonic(), f"{type(exc).__name__}: {exc}"
-
-    def let_through(self, scope: str) -> None:
-        """Count one request let through unthrottled; warn now and then."""
-        THROTTLE_DEGRADED.labels(scope).inc()
-        self.unlogged += 1
-        now = time.monotonic()
-        if now - self.logged_at >= LOG_INTERVAL_SECONDS:
-            logger.warning(
-                "throttling degraded: the cache cannot be reached (%s); %d "
-                "request(s) let through unthrottled since the last warning",
-                self.error,
-                self.unlogged,
-            )
-            self.logged_at, self.unlogged = now, 0
-
-
-outage = Outage()
-
-
-def forget_outage(*, setting: str, **kwargs) -> None:
-    """A new cache (tests change CACHES) starts with no known outage."""
-    if setting == "CACHES":
-        outage.reset()
-
-
-setting_changed.connect(forget_outage)
-
-
-class GuardedCache:
-    """The default cache for throttle counters; CacheUnavailable when it fails."""
-
-    def count(self, key: str, timeout: float) -> int:
-        """Add one to the counter `key` (made, expiring, on first use); its value."""
-        try:
-            return self.call("incr", key)
-        except ValueError:  # no such counter yet
-            if self.call("add", key, 1, timeout):
-                return 1
-            return self.call("incr", key)  # another request made it meanwhile
-
-    def call(self, method: str, *args):
-        if outage.ongoing():
-            raise CacheUnavailable
-        try:
-            return getattr(cache, method)(*args)
-        except CACHE_ERRORS as exc:
-            outage.begin(exc)
-            raise CacheUnavailable from exc
+__all__ = ["CACHE_ERRORS", "AnonThrottle", "UserThrottle", "call_allowed"]
 
 
 class DegradingThrottle:
@@ -116,17 +40,24 @@ class DegradingThrottle:
     def get_ident(self, request) -> str:
         return client_address(request) or ""
 
-    def allow_request(self, request, view) -> bool:
+    def counter(self, request, view) -> str | None:
+        """The key of this call's counter, its window's; None: not counted."""
         if self.rate is None:
-            return True
+            return None
         key = self.get_cache_key(request, view)
         if key is None:
-            return True
+            return None
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
+        return f"{key}:{window}"
+
+    def allow_request(self, request, view) -> bool:
+        key = self.counter(request, view)
+        if key is None:
+            return True
         try:
-            count = self.cache.count(f"{key}:{window}", self.duration + 1)
+            count = self.cache.count(key, self.duration + 1)
         except CacheUnavailable:
             outage.let_through(self.scope)
             return True
@@ -157,8 +88,21 @@ class Caller:
 def call_allowed(request, user, throttle_classes) -> bool:
     """Whether these throttles let `user`'s call (None: anonymous) through, each
     counting it, as a DRF view checks them (every throttle, even after one
-    refuses)."""
+    refuses); their counters in one round trip where they are all this module's."""
     caller = Caller(request, user)
-    return all(
-        [throttle().allow_request(caller, None) for throttle in throttle_classes]
-    )
+    throttles = [throttle() for throttle in throttle_classes]
+    if not all(isinstance(t, DegradingThrottle) for t in throttles):
+        return all([t.allow_request(caller, None) for t in throttles])
+    keyed = [(t, t.counter(caller, None)) for t in throttles]
+    keyed = [(t, key) for t, key in keyed if key is not None]
+    if not keyed:
+        return True
+    try:
+        counts = DegradingThrottle.cache.count_many(
+            [(key, t.duration + 1) for t, key in keyed]
+        )
+    except CacheUnavailable:
+        for throttle, _ in keyed:
+            outage.let_through(throttle.scope)
+        return True
+    return all(n <= t.num_requests for (t, _), n in zip(keyed, counts, strict=True))

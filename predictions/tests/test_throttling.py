@@ -6,7 +6,7 @@ import pytest
 import redis
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from predictions import throttling
+from predictions import throttle_cache, throttling
 from predictions.models import Outcome, Prediction
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_a_frozen_redis_costs_one_timeout_per_retry_interval_not_per_request(
 def test_a_redis_that_comes_back_is_used_again_after_the_retry_interval(
     user_client, active_model, settings, tight_limits, redis_server, monkeypatch
 ):
-    monkeypatch.setattr(throttling, "RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(throttle_cache, "RETRY_SECONDS", 0.2)
     cache_at(settings, redis_server.url)
     redis_server.stop()
     assert predict(user_client).status_code == 201
@@ -211,3 +211,41 @@ def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(
         429,
     ]
     assert ask("[2001:db8::9]:443") == 200  # another client, its own limit
+
+
+# The lane's calls (predictions.lanes) count in the same counters, in one round trip.
+
+
+def lane_call_allowed() -> bool:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(LEGACY)
+    return throttling.call_allowed(
+        request, None, [throttling.AnonThrottle, throttling.UserThrottle]
+    )
+
+
+def test_the_lanes_counters_are_the_views_in_redis(
+    client, active_model, settings, redis_cache, tight_limits
+):
+    settings.DRUGSITE_ALLOW_ANONYMOUS = True
+
+    allowed = [lane_call_allowed() for _ in range(3)]
+
+    assert allowed == [True, True, True]
+    for scope in ("anon", "user"):  # both throttles counted each call
+        (key,) = redis_cache.keys(f"*throttle_{scope}*")
+        assert int(redis_cache.get(key)) == 3
+        assert 0 < redis_cache.ttl(key) <= 61
+    assert client.get(LEGACY).status_code == 429  # the view reads the same count
+    assert not lane_call_allowed()
+
+
+def test_the_lanes_counters_fail_open_when_redis_is_unreachable(
+    client, active_model, settings, tight_limits
+):
+    cache_at(settings, CLOSED)
+    before = degraded(client, "anon")
+
+    assert all(lane_call_allowed() for _ in range(5))
+    assert degraded(client, "anon") == before + 5

@@ -1,0 +1,118 @@
+"""The throttles' counters in the default cache, and what happens when it fails.
+
+A cache that cannot be reached raises ``CacheUnavailable``; after a failure it is
+left alone for ``RETRY_SECONDS``, so a Redis that hangs costs one socket timeout
+per process in that time, not one per request (predictions.throttling).
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from redis.exceptions import RedisError
+
+from predictions.metrics import THROTTLE_DEGRADED
+
+logger = logging.getLogger("drugsite.ops")
+
+#: What a cache that cannot be reached raises (django-redis re-raises its
+#: client's errors; a socket timeout is an OSError).
+CACHE_ERRORS = (RedisError, OSError)
+RETRY_SECONDS = 5.0
+LOG_INTERVAL_SECONDS = 60.0
+
+
+class CacheUnavailable(Exception):
+    """The throttle's cache failed just now, or recently enough to be left alone."""
+
+
+class Outage:
+    """This process's view of the cache: when it last failed, what was logged."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.failed_at = self.logged_at = float("-inf")
+        self.error, self.unlogged = "", 0
+
+    def ongoing(self) -> bool:
+        return time.monotonic() - self.failed_at < RETRY_SECONDS
+
+    def begin(self, exc: Exception) -> None:
+        self.failed_at, self.error = time.monotonic(), f"{type(exc).__name__}: {exc}"
+
+    def let_through(self, scope: str) -> None:
+        """Count one request let through unthrottled; warn now and then."""
+        THROTTLE_DEGRADED.labels(scope).inc()
+        self.unlogged += 1
+        now = time.monotonic()
+        if now - self.logged_at >= LOG_INTERVAL_SECONDS:
+            logger.warning(
+                "throttling degraded: the cache cannot be reached (%s); %d "
+                "request(s) let through unthrottled since the last warning",
+                self.error,
+                self.unlogged,
+            )
+            self.logged_at, self.unlogged = now, 0
+
+
+outage = Outage()
+
+
+def forget_outage(*, setting: str, **kwargs) -> None:
+    """A new cache (tests change CACHES) starts with no known outage."""
+    if setting == "CACHES":
+        outage.reset()
+
+
+setting_changed.connect(forget_outage)
+
+
+class GuardedCache:
+    """The default cache for throttle counters; CacheUnavailable when it fails."""
+
+    def count(self, key: str, timeout: float) -> int:
+        """Add one to the counter `key` (made, expiring, on first use); its value."""
+        try:
+            return self.call("incr", key)
+        except ValueError:  # no such counter yet
+            if self.call("add", key, 1, timeout):
+                return 1
+            return self.call("incr", key)  # another request made it meanwhile
+
+    def count_many(self, counters: list[tuple[str, float]]) -> list[int]:
+        """``count`` of each (key, timeout); on Redis in one round trip (a SET NX
+        that makes the counter with its expiry, then INCR, per key, pipelined)."""
+        client = redis_client()
+        if client is None:
+            return [self.count(key, timeout) for key, timeout in counters]
+        if outage.ongoing():
+            raise CacheUnavailable
+        pipeline = client.pipeline(transaction=False)
+        for key, timeout in counters:
+            made = cache.make_key(key)
+            pipeline.set(made, 0, ex=int(timeout), nx=True)
+            pipeline.incr(made)
+        try:
+            return pipeline.execute()[1::2]
+        except CACHE_ERRORS as exc:
+            outage.begin(exc)
+            raise CacheUnavailable from exc
+
+    def call(self, method: str, *args):
+        if outage.ongoing():
+            raise CacheUnavailable
+        try:
+            return getattr(cache, method)(*args)
+        except CACHE_ERRORS as exc:
+            outage.begin(exc)
+            raise CacheUnavailable from exc
+
+
+def redis_client():
+    """The default cache's Redis client, or None when the cache is not Redis."""
+    client = getattr(cache, "client", None)
+    get_client = getattr(client, "get_client", None)
+    return get_client(write=True) if get_client else None
