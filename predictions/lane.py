@@ -28,8 +28,11 @@ from ml import ModelUnavailable
 from predictions.errors import RETRY_AFTER_SECONDS, unavailable
 from predictions.middleware import (
     CORRELATION_HEADER,
+    DATABASE_DOWN,
+    DATABASE_DOWN_ERRORS,
     HEADER,
     correlation_id_of,
+    database_down,
     request_id_new,
     request_logged,
 )
@@ -130,6 +133,7 @@ class Lane:
 
     def answer(self, route, call: Call):
         """Status, headers and body of the route's answer; None to hand over."""
+        route_headers = route.headers()
         try:
             status, body = route.answer(call)
         except HandOver:
@@ -137,7 +141,11 @@ class Lane:
         except (ModelUnavailable, LogUnavailable) as exc:
             detail = str(unavailable(exc).detail)
             status, body = 503, orjson.dumps({"detail": detail})
-        headers = [("Content-Type", "application/json"), *route.headers()]
+        except DATABASE_DOWN_ERRORS as exc:  # as DatabaseUnavailableMiddleware
+            database_down(exc, call.request_id)
+            status, body = 503, orjson.dumps({"detail": DATABASE_DOWN})
+            route_headers = []  # its answer is not the view's
+        headers = [("Content-Type", "application/json"), *route_headers]
         headers += security_headers(call.request.is_secure())
         headers.append(("Content-Length", str(len(body))))
         if status == 503:

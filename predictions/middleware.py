@@ -107,6 +107,17 @@ DATABASE_DOWN = (
 )
 
 
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_down(exception: Exception, request_id: str | None) -> None:
+    """Log and count a request answered 503 because the database is unreachable."""
+    logging.getLogger("drugsite.ops").error(
+        "database unavailable: %s", exception, extra={"request_id": request_id}
+    )
+    UNAVAILABLE.labels("DatabaseUnavailable").inc()
+
+
 class ExceptionMiddleware:
     """A middleware whose only work is ``process_exception`` (Django calls it)."""
 
@@ -121,14 +132,9 @@ class DatabaseUnavailableMiddleware(ExceptionMiddleware):
     """A database that cannot be reached is a 503 with a clear message, not a 500."""
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_DOWN_ERRORS):
             return None
-        logging.getLogger("drugsite.ops").error(
-            "database unavailable: %s",
-            exception,
-            extra={"request_id": getattr(request, "request_id", None)},
-        )
-        UNAVAILABLE.labels("DatabaseUnavailable").inc()
+        database_down(exception, getattr(request, "request_id", None))
         if wants_json(request.path):
             response = JsonResponse({"detail": DATABASE_DOWN}, status=503)
         else:  # a page for people; it must not touch the session or the user
