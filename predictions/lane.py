@@ -112,8 +112,8 @@ class Lane:
     def __call__(self, environ: dict, start_response):
         path = environ.get("PATH_INFO", "")
         key = (environ.get("REQUEST_METHOD"), path)
-        route = self.routes.get(key)
-        if route is None and "//" in path:
+        route = self.routes.get(key) if settings.DRUGSITE_LANE else None
+        if route is None and "//" in path and settings.DRUGSITE_LANE:
             key = (key[0], merge_slashes(path))
             route = self.routes.get(key)
         request = route and route.wanted(environ) and served_request(environ)

@@ -82,6 +82,10 @@ DRUGSITE_LOG_PATIENT_DATA = env_bool("DRUGSITE_LOG_PATIENT_DATA", False)
 # The log rows of requests a process serves at once share one INSERT and one
 # commit (predictions.groupcommit); each answer still waits for its own commit.
 DRUGSITE_GROUP_COMMIT = env_bool("DRUGSITE_GROUP_COMMIT", True)
+# The tutorial's GET and a token's small POST answered in front of Django's
+# request cycle (predictions.lane); off, every request takes Django's middleware
+# (say, one added for a deployment) at about twice the CPU per answer.
+DRUGSITE_LANE = env_bool("DRUGSITE_LANE", True)
 # Requests with a body over this many bytes (a batch of a few hundred records)
 # are served at most this many at a time per worker (predictions.bodygate).
 DRUGSITE_LARGE_BODY_BYTES = int(os.environ.get("DRUGSITE_LARGE_BODY_BYTES", "65536"))

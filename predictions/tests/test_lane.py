@@ -41,6 +41,17 @@ def test_the_served_application_is_django_behind_the_lane():
     assert wsgi.application.django_app is wsgi.django_application
 
 
+def test_with_the_lane_off_django_answers_every_call(
+    active_model, anonymous_allowed, lane_counts, settings
+):
+    settings.DRUGSITE_LANE = False
+
+    status, _, body = call(wsgi.application, "//drug")
+
+    assert lane_counts == ["//drug"]
+    assert (status, body) == ("200 OK", b'{"recommended_drug":"DrugY"}')
+
+
 def test_the_tutorials_call_gets_djangos_status_headers_body_and_row(
     active_model, anonymous_allowed, lane_counts
 ):
