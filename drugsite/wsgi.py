@@ -8,11 +8,13 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugsite.settings")
 
-django_application = get_wsgi_application()
+_django = get_wsgi_application()
 
-from predictions.lane import Lane  # noqa: E402 (needs the apps loaded)
+from predictions.bodygate import CollectAfterLargeRequests  # noqa: E402 (apps loaded)
+from predictions.lane import Lane  # noqa: E402
 from predictions.lanes import ROUTES  # noqa: E402
 
+django_application = CollectAfterLargeRequests(_django)
 application = Lane(django_application, ROUTES)
 # Objects made at import time live as long as the worker: keep them out of the
 # collector's scans so that collections while serving stay short.

@@ -21,7 +21,7 @@ from ml.models import ModelVersion, Rollout
 from predictions.dashboard_charts import intervals
 from predictions.drift import drift_report
 from predictions.quality import quality_report, shadow_comparison
-from predictions.throttling import CACHE_ERRORS
+from predictions.throttle_cache import cache_errors
 
 CACHE_SECONDS = 300
 LEVELS = {
@@ -36,11 +36,11 @@ def cached(key: str, compute):
     cannot be reached (the page still answers)."""
     try:
         found = cache.get(key)
-    except CACHE_ERRORS:
+    except cache_errors():
         found = None
     if found is None:
         found = compute()
-        with suppress(*CACHE_ERRORS):
+        with suppress(*cache_errors()):
             cache.set(key, found, CACHE_SECONDS)
     return found
 

@@ -25,7 +25,7 @@ from prometheus_client.registry import Collector
 
 from ml.models import ModelVersion, Rollout
 from predictions.drift import drift_report
-from predictions.throttling import CACHE_ERRORS
+from predictions.throttle_cache import cache_errors
 
 logger = logging.getLogger("drugsite.ops")
 
@@ -53,12 +53,12 @@ def cached_figures() -> list[tuple[str, str, float, float]]:
     """``drift_figures``, from the cache when it holds them."""
     try:
         figures = cache.get(CACHE_KEY)
-    except CACHE_ERRORS:
+    except cache_errors():
         figures = None
     if figures is None:
         figures = drift_figures()
         # Unreachable cache: computed again at the next scrape; /metrics answers.
-        with suppress(*CACHE_ERRORS):
+        with suppress(*cache_errors()):
             cache.set(CACHE_KEY, figures, CACHE_SECONDS)
     return figures
 

@@ -17,7 +17,7 @@ from ml.reference import failing_examples
 from predictions import drift_metrics
 from predictions.clients import client_address, parse_address
 from predictions.paths import wants_json
-from predictions.throttling import CACHE_ERRORS
+from predictions.throttle_cache import cache_errors
 
 logger = logging.getLogger("drugsite.ops")
 
@@ -75,7 +75,7 @@ def check_cache() -> str:
         cache.set("readyz", "1", 5)
         if cache.get("readyz") != "1":
             return "degraded: cache did not keep a value"
-    except CACHE_ERRORS as exc:
+    except cache_errors() as exc:
         logger.warning("readiness: cache unreachable: %s", exc)
         return "degraded: unreachable"
     return "ok"

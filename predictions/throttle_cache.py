@@ -6,19 +6,25 @@ per process in that time, not one per request (predictions.throttling).
 """
 
 import logging
+import sys
 import time
 
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from redis.exceptions import RedisError
 
 from predictions.metrics import THROTTLE_DEGRADED
 
 logger = logging.getLogger("drugsite.ops")
 
-#: What a cache that cannot be reached raises (django-redis re-raises its
-#: client's errors; a socket timeout is an OSError).
-CACHE_ERRORS = (RedisError, OSError)
+
+def cache_errors() -> tuple[type[BaseException], ...]:
+    """What a cache that cannot be reached raises: a socket timeout (OSError) and,
+    once a Redis cache is in use, the client's errors (django-redis re-raises
+    them). Importing redis costs a worker 6 MB: not without a Redis cache."""
+    redis = sys.modules.get("redis.exceptions")
+    return (OSError, redis.RedisError) if redis else (OSError,)
+
+
 RETRY_SECONDS = 5.0
 LOG_INTERVAL_SECONDS = 60.0
 
@@ -97,7 +103,7 @@ class GuardedCache:
             pipeline.incr(made)
         try:
             return pipeline.execute()[1::2]
-        except CACHE_ERRORS as exc:
+        except cache_errors() as exc:
             outage.begin(exc)
             raise CacheUnavailable from exc
 
@@ -106,7 +112,7 @@ class GuardedCache:
             raise CacheUnavailable
         try:
             return getattr(cache, method)(*args)
-        except CACHE_ERRORS as exc:
+        except cache_errors() as exc:
             outage.begin(exc)
             raise CacheUnavailable from exc
 

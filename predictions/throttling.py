@@ -15,13 +15,13 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from predictions.clients import client_address
 from predictions.throttle_cache import (
-    CACHE_ERRORS,
     CacheUnavailable,
     GuardedCache,
+    cache_errors,
     outage,
 )
 
-__all__ = ["CACHE_ERRORS", "AnonThrottle", "UserThrottle", "call_allowed"]
+__all__ = ["AnonThrottle", "UserThrottle", "cache_errors", "call_allowed"]
 
 
 class DegradingThrottle:

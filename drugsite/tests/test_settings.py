@@ -70,15 +70,21 @@ def test_settings_read_database_url_and_redis_url():
     ]
 
 
-def test_sqlite_default_uses_wal_busy_timeout_and_immediate_transactions(tmp_path):
+def test_sqlite_default_uses_wal_busy_timeout_immediate_and_a_small_cache(tmp_path):
     code = (
         "from django.db import connection as c;"
         "c.ensure_connection();"
         "cur = c.cursor();"
         "print(cur.execute('PRAGMA journal_mode').fetchone()[0],"
         " cur.execute('PRAGMA busy_timeout').fetchone()[0],"
-        " c.settings_dict['OPTIONS']['transaction_mode'])"
+        " c.settings_dict['OPTIONS']['transaction_mode'],"
+        " cur.execute('PRAGMA cache_size').fetchone()[0])"
     )
     result = run_manage("shell", "-c", code, SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].split() == ["wal", "20000", "IMMEDIATE"]
+    assert result.stdout.splitlines()[-1].split() == [
+        "wal",
+        "20000",
+        "IMMEDIATE",
+        "-512",
+    ]
