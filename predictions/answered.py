@@ -4,15 +4,15 @@ them: the served arm's and a shadow's are made alike (predictions.services)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 
 from ml import features as vocab
 from ml.models import ModelVersion
 from ml.predictor import Predictor
-from ml.results import Boundary
+from ml.results import Boundary, PredictionResult
 from predictions.models import Channel, Outcome, Prediction
 
 #: Each row's own columns, in the order ``own_values`` gives them.
@@ -20,7 +20,6 @@ OWN = (
     "item_index", *vocab.FIELDS, "drug", "probabilities", "explanation", "warnings",
     "near_boundary", "boundary", "prediction_set", "coverage", "counterfactual",
 )  # fmt: skip
-patient_of = attrgetter(*vocab.FIELDS)
 BOUNDARY = Boundary._fields
 
 
@@ -54,7 +53,7 @@ def answer_rows(
         user=user,
         model_version=version_row(predictor.id, predictor.version),
         common=common,
-        each=(zip(OWN, values, strict=True) for values in own),
+        each=map(partial(zip, OWN, strict=True), own),
     )
     return rows, elapsed
 
@@ -67,29 +66,40 @@ def version_row(pk: int, version: str) -> ModelVersion:
     return ModelVersion(id=pk, version=version)
 
 
-def own_values(records: Sequence, results: Sequence):
-    """Each row's own values in ``OWN`` order; a list made once per answer the
-    predictor shares."""
-    as_list: dict[int, list] = {}
+def own_values(records: Sequence, results: Sequence) -> Iterator[tuple]:
+    """Each row's own values in ``OWN`` order, made column by column; a list made
+    once per answer the predictor shares (read only, as the results are)."""
+    answers = list(zip(*results, strict=True)) or [()] * len(PredictionResult._fields)
+    field = dict(zip(PredictionResult._fields, answers, strict=True))
+    boundaries = field["boundary"]
+    columns = (
+        range(len(records)),
+        *(list(map(attrgetter(name), records)) for name in vocab.FIELDS),
+        field["drug"],
+        field["probabilities"],
+        list(map(list, field["explanation"])),
+        shared_lists(field["warnings"]),
+        [boundary is not None and boundary.near for boundary in boundaries],
+        boundary_dicts(boundaries),
+        shared_lists(field["prediction_set"]),
+        field["coverage"],
+        shared_lists(field["counterfactual"]),
+    )
+    return zip(*columns, strict=True)
 
-    def shared(value) -> list:
-        made = as_list.get(id(value))  # the results keep `value` alive till then
-        if made is None:
-            made = as_list[id(value)] = list(value)
-        return made
 
-    for index, (record, result) in enumerate(zip(records, results, strict=True)):
-        boundary = result.boundary
-        yield (
-            index,
-            *patient_of(record),
-            result.drug,
-            result.probabilities,
-            list(result.explanation),
-            shared(result.warnings),
-            boundary is not None and boundary.near,
-            None if boundary is None else dict(zip(BOUNDARY, boundary, strict=True)),
-            shared(result.prediction_set),
-            result.coverage,
-            shared(result.counterfactual),
-        )
+def boundary_dicts(boundaries: Sequence) -> list[dict | None]:
+    """Each boundary as a mapping, None for none; in C where every row has one."""
+    as_pairs = partial(zip, BOUNDARY, strict=True)
+    if None not in boundaries:
+        return list(map(dict, map(as_pairs, boundaries)))
+    return [None if b is None else dict(as_pairs(b)) for b in boundaries]
+
+
+def shared_lists(values: Sequence) -> list[list]:
+    """Each value as a list, one list per distinct object (`values` keeps each
+    alive till then)."""
+    ids = list(map(id, values))
+    distinct = dict(zip(ids, values, strict=True))
+    made = {key: list(value) for key, value in distinct.items()}
+    return list(map(made.__getitem__, ids))

@@ -12,6 +12,7 @@ by the parser, never made by the model) as null, an Enum that is neither text
 nor a number as its value.
 """
 
+import numpy as np
 import orjson
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -40,13 +41,46 @@ class FastJSONRenderer(JSONRenderer):
             )
         except TypeError:  # orjson.JSONEncodeError: DRF says what it says
             return super().render(data, accepted_media_type, renderer_context)
-        if any(spelling in text for spelling in PYTHON_SPELLS_OTHERWISE):
+        found = Found(text)
+        if found.spelled_otherwise():
             return super().render(data, accepted_media_type, renderer_context)
-        if b"\xe2\x80" in text:  # U+2000 to U+203F, written in UTF-8
+        if found.line_separators():
             # DRF escapes these two: JSON allows them raw, JavaScript did not.
             text = text.replace(b"\xe2\x80\xa8", b"\\u2028")
             text = text.replace(b"\xe2\x80\xa9", b"\\u2029")
         return text
+
+
+class Found:
+    """Which patterns a text holds, each found from its rare byte (``-``, ``.``,
+    ``\\xe2``) and its neighbours: ``pattern in text`` for a batch's answer (1 MB)
+    costs ten times as much, its common bytes (``e``, ``0``) found everywhere."""
+
+    RARE = b"-.\xe2"
+
+    def __init__(self, text: bytes) -> None:
+        self.text, self.bytes = text, np.frombuffer(text, dtype=np.uint8)
+
+    def holds(self, pattern: bytes) -> bool:
+        """``pattern in text``."""
+        rare = (i for i, byte in enumerate(pattern) if byte in self.RARE)
+        pivot = next(rare, None)
+        if pivot is None:
+            return pattern in self.text
+        found, after = self.bytes, len(pattern) - pivot - 1
+        end = max(pivot, len(found) - after)
+        where = np.flatnonzero(found[pivot:end] == pattern[pivot])
+        where += pivot
+        for offset, expected in enumerate(pattern):
+            if offset != pivot:
+                where = where[found[where + offset - pivot] == expected]
+        return len(where) > 0
+
+    def spelled_otherwise(self) -> bool:
+        return any(map(self.holds, PYTHON_SPELLS_OTHERWISE))
+
+    def line_separators(self) -> bool:
+        return self.holds(b"\xe2\x80")
 
 
 def fast_renderers() -> list[type]:

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from ml import features as vocab
 from ml import validation
+from predictions.quick_records import quick_record, quick_records
 
 EXPECTED = f"Expected an object with {', '.join(vocab.FIELDS)}"
 
@@ -78,6 +79,9 @@ def validate_patients(data) -> tuple[list, bool]:
                 ]
             }
         )
+    records = quick_records(data)
+    if records is not None:
+        return records, True
     records, errors, child = [], {}, PatientSerializer()
     for index, item in enumerate(data):
         record = quick_record(item)
@@ -91,40 +95,3 @@ def validate_patients(data) -> tuple[list, bool]:
     if errors:
         raise serializers.ValidationError(errors)
     return records, True
-
-
-#: Per field, in the record's order: its categories, or its range and whether
-#: it is a whole number.
-CHECKS = tuple(
-    (
-        vocab.FIELD_NAMES[name],
-        vocab.CATEGORIES.get(name),
-        *vocab.RANGES.get(name, (None, None)),
-        name in vocab.INTEGER,
-    )
-    for name in vocab.FEATURES
-)
-FIELD_SET = frozenset(vocab.FIELDS)
-
-
-def quick_record(item) -> vocab.PatientRecord | None:
-    """The record of an item written as ml.validation would write it back
-    (categories spelled as in ml.features, numbers in range as JSON numbers), or
-    None: ml.validation decides, and words the errors. Most of a batch is so."""
-    if type(item) is not dict or item.keys() != FIELD_SET:
-        return None
-    values = []
-    for field, allowed, low, high, integer in CHECKS:
-        value = item[field]
-        kind = type(value)  # exactly: a bool is not a number here
-        if allowed is not None:
-            if kind is not str or value not in allowed:
-                return None
-        elif kind is int or (kind is float and not integer):
-            if not low <= value <= high:  # NaN is not
-                return None
-            value = value if integer or kind is float else float(value)
-        else:
-            return None
-        values.append(value)
-    return vocab.PatientRecord(*values)

@@ -8,11 +8,16 @@ multi-row VALUES per chunk, on the driver's own cursor. The statement, the colum
 and how each is adapted are worked out once per model and backend.
 """
 
-import json
+import operator
+from collections import deque
 from contextlib import closing, nullcontext
 from functools import cache
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 
 from django.db import models, transaction
+
+from predictions.logjson import json_column
 
 CHUNK = 500  # rows per VALUES statement: well under SQLite's parameter limit
 
@@ -20,22 +25,50 @@ CHUNK = 500  # rows per VALUES statement: well under SQLite's parameter limit
 def insert_rows(connection, alias: str, model, rows: list) -> None:
     """Insert unsaved model instances, all or none, and give them their ids."""
     plan = insert_plan(model, connection)
-    postgres = connection.vendor == "postgresql"
-    chunks = (
-        [rows]
-        if postgres
-        else [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    columns = plan.columns(connection, rows)
+    chunks = [(0, len(rows))] if plan.vendor == "postgresql" else chunked(len(rows))
+    # Several statements: one transaction, or the caller's (no savepoint: if one
+    # fails, the caller's transaction can only be rolled back).
+    atomic = (
+        transaction.atomic(using=alias, savepoint=False)
+        if len(chunks) > 1
+        else nullcontext()
     )
-    atomic = transaction.atomic(using=alias) if len(chunks) > 1 else nullcontext()
     # wrap_database_errors: the driver's own errors (from the driver's cursor)
     # become Django's, which the service turns into a 503.
     with atomic, connection.wrap_database_errors, cursor_for(connection) as cursor:
-        for chunk in chunks:
-            columns = plan.columns(connection, chunk)
-            cursor.execute(plan.statement(len(chunk)), plan.parameters(columns))
+        for start, end in chunks:
+            parameters = plan.parameters([column[start:end] for column in columns])
+            cursor.execute(plan.statement(end - start), parameters)
             ids = sorted(pk for (pk,) in cursor.fetchall())  # allocated in row order
-            for row, pk in zip(chunk, ids, strict=True):
-                row.pk, row._state.adding, row._state.db = pk, False, alias
+            saved(model, rows[start:end], ids, alias)
+
+
+def chunked(count: int) -> list[tuple[int, int]]:
+    """Where each VALUES statement starts and ends: CHUNK rows, then the rest in
+    powers of two. SQLite's driver keeps each statement it prepares (128 per
+    connection, about 1 kB a row): batches of every size would keep a statement
+    of every size; these are 10 at most."""
+    ends = list(range(CHUNK, count + 1, CHUNK))
+    rest, start = count % CHUNK, count - count % CHUNK
+    for bit in reversed(range(rest.bit_length())):
+        if rest >> bit & 1:
+            start += 1 << bit
+            ends.append(start)
+    return list(zip([0, *ends], ends, strict=False))  # none for no rows
+
+
+def saved(model, rows: list, ids: list[int], alias: str) -> None:
+    """Give inserted rows their ids, and mark them saved to `alias`."""
+    if model._meta.parents:  # a parent's link shares the id: Django sets both
+        for row, pk in zip(rows, ids, strict=True):
+            row.pk = pk
+    else:
+        column = map(vars, rows), repeat(model._meta.pk.attname), ids
+        deque(map(operator.setitem, *column), maxlen=0)
+    states = list(map(attrgetter("_state"), rows))
+    deque(map(setattr, states, repeat("adding"), repeat(False)), maxlen=0)
+    deque(map(setattr, states, repeat("db"), repeat(alias)), maxlen=0)
 
 
 class InsertPlan:
@@ -58,9 +91,10 @@ class InsertPlan:
     def columns(self, connection, rows: list) -> list[list]:
         """Each column's values for these rows, adapted as the ORM would send them."""
         adapt_time = connection.ops.adapt_datetimefield_value
+        dicts = [row.__dict__ for row in rows]
         out = []
         for name, kind in zip(self.attnames, self.kinds, strict=True):
-            values = [row.__dict__[name] for row in rows]
+            values = list(map(itemgetter(name), dicts))
             if kind == "json":
                 values = json_column(values)
             elif kind == "datetime":
@@ -77,7 +111,7 @@ class InsertPlan:
     def parameters(self, columns: list[list]) -> list:
         if self.vendor == "postgresql":
             return columns
-        return [value for row in zip(*columns, strict=True) for value in row]
+        return list(chain.from_iterable(zip(*columns, strict=True)))
 
 
 PLANS: dict[tuple, InsertPlan] = {}
@@ -98,20 +132,6 @@ def column_kind(field) -> str:
     if isinstance(field, models.DateTimeField):
         return "datetime"
     return "plain"
-
-
-def json_column(values: list) -> list:
-    """JSON text of each value; objects shared by rows (a leaf's probabilities)
-    are written once."""
-    memo: dict[int, str | None] = {}
-    out = []
-    for value in values:
-        key = id(value)
-        text = memo.get(key, memo)
-        if text is memo:
-            text = memo[key] = None if value is None else json.dumps(value)
-        out.append(text)
-    return out
 
 
 def time_column(values: list, adapt) -> list:

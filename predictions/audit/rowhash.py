@@ -9,34 +9,16 @@ from __future__ import annotations
 import hashlib
 import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from django.db import models
 
 from predictions.audit.canonical import encoder_for, json_string
+from predictions.audit.columns import column_texts
 
 PREFIX = b"drugsite-audit-row-v1\n"
 UNHASHED = ("id", "row_hash")
-
-
-def remembered(encode: Callable[[object], str]) -> Callable[[object], str]:
-    """`encode`, done once per object: rows of a request share values (a leaf's
-    probabilities). Only for objects alive as long as the memo."""
-    memo: dict[int, str] = {}
-
-    def encode_once(value) -> str:
-        key = id(value)
-        if key not in memo:
-            memo[key] = encode(value)
-        return memo[key]
-
-    return encode_once
-
-
-def shared(values: list) -> bool:
-    """Whether some object is the value of several rows."""
-    return len(set(map(id, values))) < len(values)
 
 
 class RowHasher:
@@ -67,29 +49,65 @@ class RowHasher:
     def of_rows(self, rows: Sequence[models.Model]) -> list[str]:
         """The hashes of many rows, as ``of_row`` gives them, column by column: a
         value one object for every row (the request's time, user, id) is written
-        once, and so is each JSON object they share; each row's text is then one
-        template filled with its own parts."""
-        dicts = [row.__dict__ for row in rows]
-        parts: list[str | list[str]] = []  # per column: its part, or each row's
-        for name, key, encode, field in zip(
-            self.attnames, self.keys, self.encoders, self.fields, strict=True
-        ):
-            values = list(map(operator.itemgetter(name), dicts))
+        once, each column's values by one C-level pass (``column_texts``); each
+        row's text is then its parts joined (``digests``)."""
+        parts: list[str | list] = []  # per column: its part, or each row's text
+        for values, key, encode, field in zip(
+            columns_of(rows, self.attnames), self.keys, self.encoders, self.fields,
+            strict=True,
+        ):  # fmt: skip
             first = values[0]
             if all(map(operator.is_, values, itertools.repeat(first))):
                 parts.append("" if first is None else "," + key + encode(first))
                 continue
-            if isinstance(field, models.JSONField) and shared(values):
-                encode = remembered(encode)
-            key = "," + key
-            parts.append(["" if v is None else key + encode(v) for v in values])
-        template = "".join(
-            "%s" if type(part) is list else part.replace("%", "%%") for part in parts
-        )
-        own = [part for part in parts if type(part) is list]
-        each = zip(*own, strict=True) if own else itertools.repeat((), len(rows))
-        # Every part starts with its comma: the text's first one is dropped.
-        return [digest_text("{" + (template % mine)[1:] + "}") for mine in each]
+            texts = column_texts(field, encode, values)
+            if None in texts:  # NULL in some rows: no part at all there
+                key = "," + key
+                texts = ["" if text is None else key + text for text in texts]
+                parts.append(texts)
+            else:
+                parts.append("," + key)
+                parts.append(texts)
+        return digests(parts, len(rows))
+
+
+def columns_of(rows: Sequence[models.Model], names: list[str]) -> list[tuple]:
+    """Each named column's values in `rows`, in order."""
+    values = operator.itemgetter(*names, names[0])  # a tuple, even of one name
+    return list(zip(*map(values, map(vars, rows)), strict=True))[:-1]
+
+
+def digests(parts: list, count: int) -> list[str]:
+    """Hashes of rows whose texts are `parts` joined: per column, a text of every
+    row or each row's own (a list); every part written, of either, starts with
+    its comma, and the text's first is dropped."""
+    parts = merged([part for part in parts if part != ""])  # "": NULL in every row
+    if not parts or type(parts[0]) is list:  # NULL in some rows' first: rare
+        return [
+            digest_text("{" + "".join(mine)[1:] + "}")
+            for mine in each_row(parts, count)
+        ]
+    head = PREFIX.decode() + "{" + parts[0][1:]
+    texts = map("".join, each_row([head, *parts[1:], "}"], count))
+    encoded = map(operator.methodcaller("encode", "ascii"), texts)
+    return list(map(operator.methodcaller("hexdigest"), map(hashlib.sha256, encoded)))
+
+
+def merged(parts: list) -> list:
+    """The parts, each run of texts every row shares joined into one."""
+    out: list = []
+    for part in parts:
+        if out and type(part) is str and type(out[-1]) is str:
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
+def each_row(parts: list, count: int):
+    """Each row's parts, a column's text repeated where all rows share it."""
+    columns = [p if type(p) is list else itertools.repeat(p, count) for p in parts]
+    return zip(*columns, strict=True) if columns else itertools.repeat((), count)
 
 
 def digest(parts: list[str]) -> str:
