@@ -10,6 +10,7 @@ front end writes ``ip:port`` (``[v6]:port`` for IPv6): the port is dropped.
 """
 
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -26,6 +27,7 @@ def client_address(request: HttpRequest) -> str | None:
     return parse_address(chosen)
 
 
+@lru_cache(maxsize=4096)  # a client calls again and again; each call asks twice
 def parse_address(text: str) -> str | None:
     """``1.2.3.4``, ``1.2.3.4:5678``, ``::1`` or ``[::1]:5678`` as ``1.2.3.4`` or
     ``::1`` (an IPv4-mapped IPv6 address as its IPv4 one); None for anything else."""

@@ -207,3 +207,24 @@ def test_a_log_that_refuses_the_row_is_djangos_503(
     assert lane[0] == "503 Service Unavailable"
     assert lane == django
     assert lane[1]["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        QUERY,
+        "Age=60&Age=abc&Sex=",
+        "Na_to_K=1%2E5&BP=l+o+w&x",
+        "Sex=%C3%A9&&Age=%00",
+        "=&a=1=2",
+    ],
+)
+def test_the_lanes_query_reading_is_djangos(query):
+    from django.test import RequestFactory
+
+    from predictions.lanes import query_parameters
+
+    request = RequestFactory().get("/drug", QUERY_STRING=query)
+    request.META["QUERY_STRING"] = query
+
+    assert query_parameters(request) == {k: request.GET.get(k) for k in request.GET}
