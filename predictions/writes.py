@@ -2,9 +2,11 @@
 ORM, one statement per request (or per group of requests, predictions.groupcommit),
 the new ids RETURNED.
 
-On PostgreSQL one array per column through ``unnest`` (as Django's own bulk_create
-does), bound server-side so that arrays travel as parameters; on SQLite one
-multi-row VALUES per chunk, on the driver's own cursor. The statement, the columns
+On PostgreSQL a few rows (a request's, a group's) as a multi-row VALUES of typed
+scalars, and more as one array per column through ``unnest`` (as Django's own
+bulk_create does), bound server-side: psycopg writes an array in Python, which for
+one row costs more than the rest of the INSERT. On SQLite one multi-row VALUES per
+chunk, on the driver's own cursor. The statement, the columns
 and how each is adapted are worked out once per model and backend.
 """
 
@@ -20,6 +22,7 @@ from django.db import models, transaction
 from predictions.logjson import json_column
 
 CHUNK = 500  # rows per VALUES statement: well under SQLite's parameter limit
+ARRAYS_FROM = 16  # rows: from this many, PostgreSQL is sent one array per column
 
 
 def insert_rows(connection, alias: str, model, rows: list) -> None:
@@ -86,7 +89,11 @@ class InsertPlan:
         )
         arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in self.fields)
         self.unnest = f"{self.head} SELECT * FROM unnest({arrays}) RETURNING id"
-        self.one = "(" + ", ".join(["?"] * len(self.fields)) + ")"
+        self.one = (
+            "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in self.fields) + ")"
+            if self.vendor == "postgresql"
+            else "(" + ", ".join(["?"] * len(self.fields)) + ")"
+        )
 
     def columns(self, connection, rows: list) -> list[list]:
         """Each column's values for these rows, adapted as the ORM would send them."""
@@ -104,14 +111,18 @@ class InsertPlan:
 
     @cache  # noqa: B019 (plans live as long as the process, as do their statements)
     def statement(self, count: int) -> str:
-        if self.vendor == "postgresql":
+        if self.arrays(count):
             return self.unnest
         return f"{self.head} VALUES {', '.join([self.one] * count)} RETURNING id"
 
     def parameters(self, columns: list[list]) -> list:
-        if self.vendor == "postgresql":
+        if self.arrays(len(columns[0])):
             return columns
         return list(chain.from_iterable(zip(*columns, strict=True)))
+
+    def arrays(self, count: int) -> bool:
+        """Whether `count` rows are sent as one array per column (``unnest``)."""
+        return self.vendor == "postgresql" and count >= ARRAYS_FROM
 
 
 PLANS: dict[tuple, InsertPlan] = {}

@@ -149,7 +149,7 @@ def assert_written_alike(orm: list[Prediction], fast: list[Prediction]) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("nulls", [False, True], ids=["values", "nulls"])
-@pytest.mark.parametrize("size", [1, 7, writes.CHUNK + 1])
+@pytest.mark.parametrize("size", [1, 7, writes.ARRAYS_FROM, writes.CHUNK + 1])
 def test_insert_many_writes_every_column_as_the_orm_does(
     size, nulls, user, active_model
 ):
