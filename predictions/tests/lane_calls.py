@@ -38,3 +38,19 @@ def last_rows(count: int = 1) -> list[dict]:
     """The newest rows, oldest first, without the columns every answer has its own."""
     rows = Prediction.objects.order_by("-id").values()[:count]
     return [{k: v for k, v in row.items() if k not in OWN} for row in reversed(rows)]
+
+
+#: Attributes of a log record that differ between any two answers to one call.
+LINE_OWN = {
+    "created", "msecs", "relativeCreated", "request_id", "latency_ms", "first_id",
+    "model_us", "thread", "threadName", "process", "processName", "taskName",
+}  # fmt: skip
+
+
+def drugsite_lines(records) -> dict:
+    """drugsite's log lines of one call by logger, less what each call has its own."""
+    return {
+        r.name: {k: v for k, v in vars(r).items() if k not in LINE_OWN}
+        for r in records
+        if r.name.startswith("drugsite.")
+    }

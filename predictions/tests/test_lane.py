@@ -13,7 +13,7 @@ from ml import predictor
 from predictions.lane import Lane
 from predictions.models import Channel, Outcome, Prediction
 from predictions.tests import lane_calls
-from predictions.tests.lane_calls import last_rows
+from predictions.tests.lane_calls import drugsite_lines, last_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_connection")]
 QUERY = "Age=60&Sex=F&BP=LOW&Cholesterol=HIGH&Na_to_K=20"
@@ -85,23 +85,11 @@ def test_the_lane_writes_djangos_two_log_lines(active_model, anonymous_allowed, 
     for app in (wsgi.application, wsgi.django_application):
         caplog.clear()
         call(app, X_REQUEST_ID="log-1")
-        lines.append(
-            {
-                r.name: {k: v for k, v in vars(r).items() if k not in LINE_OWN}
-                for r in caplog.records
-                if r.name.startswith("drugsite.")
-            }
-        )
+        lines.append(drugsite_lines(caplog.records))
 
     assert lines[0] == lines[1]
     assert set(lines[0]) == {"drugsite.request", "drugsite.prediction"}
     assert lines[0]["drugsite.request"]["correlation_id"] == "log-1"
-
-
-LINE_OWN = {
-    "created", "msecs", "relativeCreated", "request_id", "latency_ms", "first_id",
-    "model_us", "thread", "threadName", "process", "processName", "taskName",
-}  # fmt: skip
 
 
 @pytest.mark.parametrize(

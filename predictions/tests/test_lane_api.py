@@ -12,7 +12,7 @@ from rest_framework.throttling import UserRateThrottle
 from drugsite import wsgi
 from ml.reference import TUTORIAL_DEFAULT
 from predictions.models import Outcome, Prediction
-from predictions.tests.lane_calls import call, last_rows
+from predictions.tests.lane_calls import call, drugsite_lines, last_rows
 from predictions.tokens import token_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_connection")]
@@ -82,23 +82,11 @@ def test_the_lane_writes_the_views_two_log_lines(active_model, key, caplog):
     for app in (wsgi.application, WSGIHandler()):
         caplog.clear()
         post(app, key, PATIENT, X_CORRELATION_ID="api-1")
-        lines.append(
-            {
-                r.name: {k: v for k, v in vars(r).items() if k not in LINE_OWN}
-                for r in caplog.records
-                if r.name.startswith("drugsite.")
-            }
-        )
+        lines.append(drugsite_lines(caplog.records))
 
     assert lines[0] == lines[1]
     assert lines[0]["drugsite.request"]["user"] is not None
     assert lines[0]["drugsite.prediction"]["channel"] == "api"
-
-
-LINE_OWN = {
-    "created", "msecs", "relativeCreated", "request_id", "latency_ms", "first_id",
-    "model_us", "thread", "threadName", "process", "processName", "taskName",
-}  # fmt: skip
 
 
 @pytest.mark.parametrize(
