@@ -15,8 +15,10 @@ COMMANDS = {
     "node": ["node", str(CLIENTS / "javascript" / "predict.mjs")],
     "java": ["java", str(CLIENTS / "java" / "Predict.java")],
 }
-#: The Java launcher compiles the source each run: a quicker JIT and GC for that.
-FAST = {"JDK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
+#: The Java launcher compiles the source each run: a quicker JIT and GC for that;
+#: no perf-data file each, as JVMs started at once can find one another's file
+#: locked and print a warning on stdout.
+FAST = {"JDK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"}
 #: Out of the training data's range, and close to the Na_to_K threshold.
 EDGE = (120, "M", "HIGH", "HIGH", 14.7)
 BAD_BP = (47, "F", "VERYHIGH", "HIGH", 14)
