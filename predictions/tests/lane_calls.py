@@ -2,6 +2,7 @@
 
 import io
 
+from django.db import connection
 from django.test import RequestFactory
 
 from predictions.models import Prediction
@@ -54,3 +55,15 @@ def drugsite_lines(records) -> dict:
         for r in records
         if r.name.startswith("drugsite.")
     }
+
+
+def log_refuses_rows() -> None:
+    """Make the database refuse every new log row, for the test's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TRIGGER lane_refuses BEFORE INSERT ON predictions_prediction "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            if connection.vendor == "sqlite"
+            else "ALTER TABLE predictions_prediction ADD CONSTRAINT lane_refuses "
+            "CHECK (age < 0) NOT VALID"
+        )

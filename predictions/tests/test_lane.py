@@ -5,7 +5,6 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from drugsite import wsgi
@@ -13,7 +12,11 @@ from ml import predictor
 from predictions.lane import Lane
 from predictions.models import Channel, Outcome, Prediction
 from predictions.tests import lane_calls
-from predictions.tests.lane_calls import drugsite_lines, last_rows
+from predictions.tests.lane_calls import (
+    drugsite_lines,
+    last_rows,
+    log_refuses_rows,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_connection")]
 QUERY = "Age=60&Sex=F&BP=LOW&Cholesterol=HIGH&Na_to_K=20"
@@ -179,14 +182,7 @@ def test_no_model_is_djangos_503_without_a_row(anonymous_allowed, lane_counts):
 def test_a_log_that_refuses_the_row_is_djangos_503(
     active_model, anonymous_allowed, lane_counts
 ):
-    with connection.cursor() as cursor:  # the database itself refuses the INSERT
-        cursor.execute(
-            "CREATE TRIGGER lane_refuses BEFORE INSERT ON predictions_prediction "
-            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            if connection.vendor == "sqlite"
-            else "ALTER TABLE predictions_prediction ADD CONSTRAINT lane_refuses "
-            "CHECK (age < 0) NOT VALID"
-        )
+    log_refuses_rows()  # the database itself refuses the INSERT
 
     lane = call(wsgi.application)
     django = call(WSGIHandler())

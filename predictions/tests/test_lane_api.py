@@ -6,13 +6,18 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.throttling import UserRateThrottle
 
 from drugsite import wsgi
 from ml.reference import TUTORIAL_DEFAULT
 from predictions.models import Outcome, Prediction
-from predictions.tests.lane_calls import call, drugsite_lines, last_rows
+from predictions.tests.lane_calls import (
+    call,
+    drugsite_lines,
+    last_rows,
+    log_refuses_rows,
+)
 from predictions.tokens import token_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_connection")]
@@ -158,14 +163,7 @@ def test_a_throttled_token_is_the_views_429(
 
 
 def test_a_log_that_refuses_the_row_is_the_views_503(active_model, key, lane_counts):
-    with connection.cursor() as cursor:  # the database itself refuses the INSERT
-        cursor.execute(
-            "CREATE TRIGGER lane_refuses BEFORE INSERT ON predictions_prediction "
-            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            if connection.vendor == "sqlite"
-            else "ALTER TABLE predictions_prediction ADD CONSTRAINT lane_refuses "
-            "CHECK (age < 0) NOT VALID"
-        )
+    log_refuses_rows()  # the database itself refuses the INSERT
 
     savepoint = transaction.savepoint()  # PostgreSQL: the failed INSERT aborts
     lane = post(wsgi.application, key, PATIENT)  # the test's transaction
