@@ -41,20 +41,20 @@ class Lookup:
         )
         self.token_names = [f.attname for f in self.token_fields]
         self.user_names = [f.attname for f in self.user_fields]
-        self.converters = []  # (index, the field, its converters), as the ORM's
+        self.converters = []  # (index, the column, its converters), as the ORM's
         for index, field in enumerate([*self.token_fields, *self.user_fields]):
             column = field.get_col(field.model._meta.db_table)
             found = connection.ops.get_db_converters(column)
             found += column.get_db_converters(connection)
             if found:
-                self.converters.append((index, field, found))
+                self.converters.append((index, column, found))
 
     def instances(self, alias: str, connection, row: tuple) -> tuple:
         """The token and its user, from one row of the statement."""
         values = list(row)
-        for index, field, converters in self.converters:
+        for index, column, converters in self.converters:
             for convert in converters:
-                values[index] = convert(values[index], field, connection)
+                values[index] = convert(values[index], column, connection)
         split = len(self.token_names)
         token = get_token_model().from_db(alias, self.token_names, values[:split])
         user = get_user_model().from_db(alias, self.user_names, values[split:])
