@@ -1,5 +1,6 @@
 """drugsite.serve: the production server's command line, from the environment."""
 
+import time
 import urllib.request
 from pathlib import Path
 
@@ -61,4 +62,7 @@ def test_the_started_server_has_the_asked_workers_and_writes_access_lines(live_s
         assert response.status == 200
 
     assert len(children) == 3
-    assert '"GET /healthz HTTP/1.1" 200' in stack.log_text()
+    deadline = time.monotonic() + 10  # the line is written once the answer is sent
+    while '"GET /healthz HTTP/1.1" 200' not in stack.log_text():
+        assert time.monotonic() < deadline, stack.log_text()
+        time.sleep(0.05)
