@@ -110,10 +110,12 @@ class Lane:
         self.routes = routes
 
     def __call__(self, environ: dict, start_response):
+        if not settings.DRUGSITE_LANE:
+            return self.django_app(environ, start_response)
         path = environ.get("PATH_INFO", "")
         key = (environ.get("REQUEST_METHOD"), path)
-        route = self.routes.get(key) if settings.DRUGSITE_LANE else None
-        if route is None and "//" in path and settings.DRUGSITE_LANE:
+        route = self.routes.get(key)
+        if route is None and "//" in path:
             key = (key[0], merge_slashes(path))
             route = self.routes.get(key)
         request = route and route.wanted(environ) and served_request(environ)
