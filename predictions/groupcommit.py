@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, connections
 
+from predictions.writerlock import writer_turn
+
 Insert = Callable[[object, str, type, list], None]  # connection, alias, model, rows
 
 
@@ -62,7 +64,8 @@ class GroupCommit:
             try:
                 # One statement (or, for many rows, insert_rows's own
                 # transaction): committed as a whole in autocommit mode.
-                self.insert(connection, self.alias, self.model, rows)
+                with writer_turn(connection):
+                    self.insert(connection, self.alias, self.model, rows)
             except DatabaseError as exc:
                 if len(group) == 1:
                     group[0].error = exc
@@ -85,7 +88,8 @@ class GroupCommit:
             for row in pending.rows:  # ids given by the failed attempt are void
                 row.pk, row._state.adding = None, True
             try:
-                self.insert(connection, self.alias, self.model, pending.rows)
+                with writer_turn(connection):
+                    self.insert(connection, self.alias, self.model, pending.rows)
             except DatabaseError as exc:
                 pending.error = exc
 

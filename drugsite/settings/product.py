@@ -82,6 +82,10 @@ DRUGSITE_LOG_PATIENT_DATA = env_bool("DRUGSITE_LOG_PATIENT_DATA", False)
 # The log rows of requests a process serves at once share one INSERT and one
 # commit (predictions.groupcommit); each answer still waits for its own commit.
 DRUGSITE_GROUP_COMMIT = env_bool("DRUGSITE_GROUP_COMMIT", True)
+# On SQLite, the group writers of every process take turns by a file lock beside
+# the database, handed over at once, not by SQLite's sleeping busy handler
+# (predictions.writerlock).
+DRUGSITE_SQLITE_WRITER_LOCK = env_bool("DRUGSITE_SQLITE_WRITER_LOCK", True)
 # The tutorial's GET and a token's small POST answered in front of Django's
 # request cycle (predictions.lane); off, every request takes Django's middleware
 # (say, one added for a deployment) at about twice the CPU per answer.

@@ -18,8 +18,13 @@ def legacy_call(url: str, index: int) -> tuple[int, str]:
         return response.status, json.loads(response.read())["recommended_drug"]
 
 
-def test_four_workers_writing_at_once_lose_nothing_on_sqlite(live_stack):
-    stack = live_stack(workers=4)
+@pytest.mark.parametrize("writer_lock", ["1", "0"])
+def test_four_workers_writing_at_once_lose_nothing_on_sqlite(live_stack, writer_lock):
+    """With the writers taking turns by their lock file (predictions.writerlock),
+    and without it, by SQLite's busy timeout alone."""
+    stack = live_stack(
+        workers=4, extra_env={"DRUGSITE_SQLITE_WRITER_LOCK": writer_lock}
+    )
     total = CLIENTS * PER_CLIENT
     with ThreadPoolExecutor(CLIENTS) as pool:
         answers = list(pool.map(lambda i: legacy_call(stack.url, i), range(total)))
@@ -30,6 +35,8 @@ def test_four_workers_writing_at_once_lose_nothing_on_sqlite(live_stack):
         == total
     )
     assert "database is locked" not in stack.log_text()
+    lock_file = stack.workdir / "db.sqlite3-writer"
+    assert lock_file.exists() is (writer_lock == "1")
 
 
 # Starts its own servers and chooses their databases itself.
