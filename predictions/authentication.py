@@ -30,18 +30,17 @@ class TokenAuthentication(auth.TokenAuthentication):
     """
 
     def authenticate_credentials(self, token: bytes):
-        invalid = exceptions.AuthenticationFailed(_("Invalid token."))
         try:
             key = token.decode("utf-8")
             digest = hash_token(key)
         except (UnicodeDecodeError, TypeError, binascii.Error):
-            raise invalid from None
+            raise invalid_token() from None
         for auth_token in tokens_with_owners(key[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if compare_digest(digest, auth_token.digest):
                 if self._cleanup_token(auth_token):
                     break
                 return self.validate_user(auth_token)
-        raise invalid
+        raise invalid_token()
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
@@ -71,3 +70,8 @@ class BasicAuthentication(authentication.BasicAuthentication):
                     detail="Too many failed logins for this account or address.",
                 ) from None
             raise
+
+
+def invalid_token() -> exceptions.AuthenticationFailed:
+    """knox's 401 for a key it does not know (made only when it is refused)."""
+    return exceptions.AuthenticationFailed(_("Invalid token."))

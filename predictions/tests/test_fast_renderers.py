@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
 
-from predictions.renderers import FastJSONRenderer
+from predictions.renderers import FastJSONRenderer, Found
 
 Point = collections.namedtuple("Point", "x y")
 AWKWARD = [
@@ -38,6 +38,14 @@ def drf(data, media_type=None) -> bytes:
 @pytest.mark.parametrize("data", AWKWARD)
 def test_awkward_values_render_as_drf_renders_them(data):
     assert FastJSONRenderer().render(data) == drf(data)
+
+
+@pytest.mark.parametrize("data", AWKWARD)
+def test_awkward_values_in_a_batch_sized_answer_render_as_drf_renders_them(data):
+    """Searched through numpy, as a batch's answer is, not by ``in``."""
+    large = {"padding": ["x" * 100] * 200, "value": data}
+    assert len(drf(large)) >= Found.SMALL
+    assert FastJSONRenderer().render(large) == drf(large)
 
 
 def test_lines_separators_are_escaped_as_drf_escapes_them():
