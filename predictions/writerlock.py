@@ -47,7 +47,9 @@ class WriterLock:
             with self._opening:
                 if self._pid != pid:
                     try:
-                        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                        # flock needs no write access: a file made by one
+                        # account can be locked by the others that share it.
+                        self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
                     except OSError as exc:
                         logger.warning(
                             "SQLite writer lock %s cannot be opened (%s): writes "
