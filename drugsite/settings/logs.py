@@ -18,14 +18,25 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "predictions.logformat.PlainFormatter"},
         "json": {"()": "predictions.logformat.JsonFormatter"},
+        "access": {"format": "%(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "predictions.loghandler.LineHandler",
+            "formatter": LOG_FORMAT,
+        },
+        # granian's access line (drugsite.serve), in its format, to its stream.
+        "access": {
+            "class": "predictions.loghandler.LineHandler",
+            "formatter": "access",
+            "stream": "ext://sys.stdout",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # One line per request comes from drugsite.request; not twice.
         "django.server": {"level": "WARNING"},
+        "granian.access": {"handlers": ["access"], "propagate": False},
     },
 }
