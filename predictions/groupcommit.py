@@ -16,12 +16,14 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from django.db import DatabaseError, connections
 
 from predictions.writerlock import writer_turn
 
-Insert = Callable[[object, str, type, list], None]  # connection, alias, model, rows
+# connection, alias, model, rows, and the writer's turn, held only while writing
+Insert = Callable[[object, str, type, list, AbstractContextManager], None]
 
 
 class Pending:
@@ -64,8 +66,9 @@ class GroupCommit:
             try:
                 # One statement (or, for many rows, insert_rows's own
                 # transaction): committed as a whole in autocommit mode.
-                with writer_turn(connection):
-                    self.insert(connection, self.alias, self.model, rows)
+                self.insert(
+                    connection, self.alias, self.model, rows, writer_turn(connection)
+                )
             except DatabaseError as exc:
                 if len(group) == 1:
                     group[0].error = exc
@@ -88,8 +91,13 @@ class GroupCommit:
             for row in pending.rows:  # ids given by the failed attempt are void
                 row.pk, row._state.adding = None, True
             try:
-                with writer_turn(connection):
-                    self.insert(connection, self.alias, self.model, pending.rows)
+                self.insert(
+                    connection,
+                    self.alias,
+                    self.model,
+                    pending.rows,
+                    writer_turn(connection),
+                )
             except DatabaseError as exc:
                 pending.error = exc
 

@@ -1,13 +1,17 @@
 """The prediction log's fast INSERT: same columns and database adaptations as the
 ORM, one statement per request (or per group of requests, predictions.groupcommit),
-the new ids RETURNED.
+and the new ids.
 
 On PostgreSQL a few rows (a request's, a group's) as a multi-row VALUES of typed
 scalars, and more as one array per column through ``unnest`` (as Django's own
 bulk_create does), bound server-side: psycopg writes an array in Python, which for
-one row costs more than the rest of the INSERT. On SQLite one multi-row VALUES per
-chunk, on the driver's own cursor. The statement, the columns
-and how each is adapted are worked out once per model and backend.
+one row costs more than the rest of the INSERT; the ids come back by RETURNING.
+On SQLite one multi-row VALUES per chunk, on the driver's own cursor, and no
+RETURNING: its rows would be fetched one step at a time, each step giving up and
+taking back the GIL while the writer's lock is held, and under load each took
+back late. The ids are counted back from the last one the statement gave.
+The statement, the columns and how each is adapted are worked out once per model
+and backend.
 """
 
 import operator
@@ -27,13 +31,21 @@ from predictions.logjson import json_column
 # same batch speed.
 CHUNK = 100
 ARRAYS_FROM = 16  # rows: from this many, PostgreSQL is sent one array per column
+NO_TURN = nullcontext()
 
 
-def insert_rows(connection, alias: str, model, rows: list) -> None:
-    """Insert unsaved model instances, all or none, and give them their ids."""
+def insert_rows(connection, alias: str, model, rows: list, turn=NO_TURN) -> None:
+    """Insert unsaved model instances, all or none, and give them their ids.
+
+    `turn` is held while the statements run, and only then: the rows are adapted
+    before it and given their ids after it (predictions.writerlock)."""
     plan = insert_plan(model, connection)
     columns = plan.columns(connection, rows)
     chunks = [(0, len(rows))] if plan.vendor == "postgresql" else chunked(len(rows))
+    statements = [
+        (plan.statement(end - start), plan.parameters([c[start:end] for c in columns]))
+        for start, end in chunks
+    ]
     # Several statements: one transaction, or the caller's (no savepoint: if one
     # fails, the caller's transaction can only be rolled back).
     atomic = (
@@ -43,12 +55,15 @@ def insert_rows(connection, alias: str, model, rows: list) -> None:
     )
     # wrap_database_errors: the driver's own errors (from the driver's cursor)
     # become Django's, which the service turns into a 503.
-    with atomic, connection.wrap_database_errors, cursor_for(connection) as cursor:
-        for start, end in chunks:
-            parameters = plan.parameters([column[start:end] for column in columns])
-            cursor.execute(plan.statement(end - start), parameters)
-            ids = sorted(pk for (pk,) in cursor.fetchall())  # allocated in row order
-            saved(model, rows[start:end], ids, alias)
+    with (
+        connection.wrap_database_errors,
+        cursor_for(connection) as cursor,
+        turn,
+        atomic,
+    ):
+        found = [plan.run(cursor, *statement) for statement in statements]
+    for (start, end), ids in zip(chunks, found, strict=True):
+        saved(model, rows[start:end], ids, alias)
 
 
 def chunked(count: int) -> list[tuple[int, int]]:
@@ -117,7 +132,18 @@ class InsertPlan:
     def statement(self, count: int) -> str:
         if self.arrays(count):
             return self.unnest
-        return f"{self.head} VALUES {', '.join([self.one] * count)} RETURNING id"
+        returning = " RETURNING id" if self.vendor == "postgresql" else ""
+        return f"{self.head} VALUES {', '.join([self.one] * count)}{returning}"
+
+    def run(self, cursor, statement: str, parameters: list) -> list[int]:
+        """Execute one INSERT; the ids it gave, in row order."""
+        cursor.execute(statement, parameters)
+        if self.vendor == "postgresql":
+            return sorted(pk for (pk,) in cursor.fetchall())  # allocated in row order
+        # SQLite: one step, no rows to fetch. AUTOINCREMENT gives a statement's
+        # rows the ids after the largest ever given, one by one, in row order.
+        last, count = cursor.lastrowid, len(parameters) // len(self.fields)
+        return list(range(last - count + 1, last + 1))
 
     def parameters(self, columns: list[list]) -> list:
         if self.arrays(len(columns[0])):

@@ -209,3 +209,61 @@ def test_prediction_create_writes_what_the_orm_writes_for_the_same_arguments(
     ]
 
     assert_written_alike(orm, fast)
+
+
+class Turn:
+    """A writer's turn that records what the rows were when it began and ended."""
+
+    def __init__(self, rows: list[Prediction]) -> None:
+        self.rows, self.seen = rows, {}
+
+    def __enter__(self):
+        self.seen["ids at the start"] = [row.pk for row in self.rows]
+        self.seen["stored at the start"] = Prediction.objects.count()
+
+    def __exit__(self, *exc) -> None:
+        self.seen["ids at the end"] = [row.pk for row in self.rows]
+        self.seen["stored at the end"] = Prediction.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [1, writes.CHUNK + 3])
+def test_the_writers_turn_covers_the_insert_and_its_commit_only(
+    size, user, active_model, flushable
+):
+    related = {user._meta.model: user, active_model._meta.model: active_model}
+    rows = [Prediction.new(**values) for values in batch_of(size, related)]
+    turn = Turn(rows)
+
+    writes.insert_rows(connection, "default", Prediction, rows, turn)
+
+    assert turn.seen == {
+        "ids at the start": [None] * size,
+        "stored at the start": 0,
+        "ids at the end": [None] * size,  # given once the turn is over
+        "stored at the end": size,  # written within it
+    }
+    assert [row["request_id"] for row in read_back(rows)] == [
+        row.request_id for row in rows
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's ids are counted, not RETURNED"
+)
+def test_ids_follow_a_row_written_with_an_id_of_its_own(user, active_model, flushable):
+    """SQLite: the ids a statement gave are counted back from the last; after a
+    row given a high id by hand, the next rows' ids follow it."""
+    related = {user._meta.model: user, active_model._meta.model: active_model}
+    by_hand = Prediction.new(**batch_of(1, related)[0])
+    by_hand.pk = 10_000
+    by_hand.save(force_insert=True)
+    rows = [Prediction.new(**values) for values in batch_of(5, related)]
+
+    Prediction.objects.insert_many(rows)
+
+    assert [row.pk for row in rows] == list(range(10_001, 10_006))
+    assert [row["request_id"] for row in read_back(rows)] == [
+        row.request_id for row in rows
+    ]
