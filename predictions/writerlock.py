@@ -22,6 +22,8 @@ import threading
 
 from django.conf import settings
 
+from predictions.checkpoints_wal import checkpoints_beside
+
 logger = logging.getLogger("drugsite.ops")
 
 SUFFIX = "-writer"
@@ -80,14 +82,16 @@ _locks_lock = threading.Lock()
 
 def writer_turn(connection):
     """The writer's turn on `connection`'s database: for a SQLite file, a lock
-    shared with the other processes; nothing to wait for otherwise."""
-    if (
-        connection.vendor != "sqlite"
-        or connection.is_in_memory_db()
-        or not settings.DRUGSITE_SQLITE_WRITER_LOCK
-    ):
+    shared with the other processes; nothing to wait for otherwise. The file's
+    WAL is checkpointed beside the writers (predictions.checkpoints_wal)."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return contextlib.nullcontext()
-    return writer_lock(str(connection.settings_dict["NAME"]) + SUFFIX).held()
+    path = str(connection.settings_dict["NAME"])
+    if settings.DRUGSITE_SQLITE_CHECKPOINT_MS:
+        checkpoints_beside(path, settings.DRUGSITE_SQLITE_CHECKPOINT_MS / 1000)
+    if not settings.DRUGSITE_SQLITE_WRITER_LOCK:
+        return contextlib.nullcontext()
+    return writer_lock(path + SUFFIX).held()
 
 
 def writer_lock(path: str) -> WriterLock:

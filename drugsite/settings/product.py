@@ -86,6 +86,12 @@ DRUGSITE_GROUP_COMMIT = env_bool("DRUGSITE_GROUP_COMMIT", True)
 # the database, handed over at once, not by SQLite's sleeping busy handler
 # (predictions.writerlock).
 DRUGSITE_SQLITE_WRITER_LOCK = env_bool("DRUGSITE_SQLITE_WRITER_LOCK", True)
+# Every this many milliseconds a thread of each worker copies SQLite's WAL into
+# the database file, so that the writers' own checkpoints find little to copy
+# (predictions.checkpoints_wal); 0: only theirs.
+DRUGSITE_SQLITE_CHECKPOINT_MS = int(
+    os.environ.get("DRUGSITE_SQLITE_CHECKPOINT_MS", "20")
+)
 # The tutorial's GET and a token's small POST answered in front of Django's
 # request cycle (predictions.lane); off, every request takes Django's middleware
 # (say, one added for a deployment) at about twice the CPU per answer.

@@ -93,6 +93,7 @@ def file_connection(tmp_path) -> DatabaseWrapper:
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite database")
 def test_a_sqlite_file_is_written_in_turns(tmp_path, settings):
     settings.DRUGSITE_SQLITE_WRITER_LOCK = True
+    settings.DRUGSITE_SQLITE_CHECKPOINT_MS = 0  # no database: nothing to copy
     other = held_elsewhere(tmp_path / "db.sqlite3-writer", 0.5)
     started = time.monotonic()
     with writer_turn(file_connection(tmp_path)):
@@ -105,6 +106,7 @@ def test_a_sqlite_file_is_written_in_turns(tmp_path, settings):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite database")
 def test_the_lock_can_be_turned_off(tmp_path, settings):
     settings.DRUGSITE_SQLITE_WRITER_LOCK = False
+    settings.DRUGSITE_SQLITE_CHECKPOINT_MS = 0
     other = held_elsewhere(tmp_path / "db.sqlite3-writer", 5)
     try:
         started = time.monotonic()
