@@ -87,7 +87,7 @@ def writer_turn(connection):
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return contextlib.nullcontext()
     path = str(connection.settings_dict["NAME"])
-    if settings.DRUGSITE_SQLITE_CHECKPOINT_MS:
+    if settings.DRUGSITE_SQLITE_CHECKPOINT_MS > 0:
         checkpoints_beside(path, settings.DRUGSITE_SQLITE_CHECKPOINT_MS / 1000)
     if not settings.DRUGSITE_SQLITE_WRITER_LOCK:
         return contextlib.nullcontext()

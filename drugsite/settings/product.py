@@ -88,7 +88,7 @@ DRUGSITE_GROUP_COMMIT = env_bool("DRUGSITE_GROUP_COMMIT", True)
 DRUGSITE_SQLITE_WRITER_LOCK = env_bool("DRUGSITE_SQLITE_WRITER_LOCK", True)
 # Every this many milliseconds a thread of each worker copies SQLite's WAL into
 # the database file, so that the writers' own checkpoints find little to copy
-# (predictions.checkpoints_wal); 0: only theirs.
+# (predictions.checkpoints_wal); 0 or less: only theirs.
 DRUGSITE_SQLITE_CHECKPOINT_MS = int(
     os.environ.get("DRUGSITE_SQLITE_CHECKPOINT_MS", "20")
 )
