@@ -8,10 +8,10 @@ import time
 
 import pytest
 from django.db import connection
-from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from predictions import checkpoints_wal
 from predictions.checkpoints_wal import checkpoints_beside, checkpoints_stop
+from predictions.tests.test_writerlock import file_connection
 from predictions.writerlock import writer_turn
 
 INTERVAL = 0.02
@@ -123,12 +123,6 @@ def test_no_database_is_created_where_there_is_none(tmp_path):
     finally:
         checkpoints_stop(path)
     assert not os.path.exists(path)
-
-
-def file_connection(tmp_path) -> DatabaseWrapper:
-    return DatabaseWrapper(
-        {**connection.settings_dict, "NAME": str(tmp_path / "db.sqlite3")}
-    )
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite database")
