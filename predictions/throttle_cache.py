@@ -81,6 +81,9 @@ class GuardedCache:
 
     def count(self, key: str, timeout: float) -> int:
         """Add one to the counter `key` (made, expiring, on first use); its value."""
+        local = getattr(cache, "count_many", None)
+        if local is not None:  # the embedded cache (predictions.localcache)
+            return local([(key, timeout)])[0]
         try:
             return self.call("incr", key)
         except ValueError:  # no such counter yet
@@ -90,7 +93,11 @@ class GuardedCache:
 
     def count_many(self, counters: list[tuple[str, float]]) -> list[int]:
         """``count`` of each (key, timeout); on Redis in one round trip (a SET NX
-        that makes the counter with its expiry, then INCR, per key, pipelined)."""
+        that makes the counter with its expiry, then INCR, per key, pipelined);
+        in the embedded cache (predictions.localcache) under one lock."""
+        local = getattr(cache, "count_many", None)
+        if local is not None:
+            return local(counters)
         client = redis_client()
         if client is None:
             return [self.count(key, timeout) for key, timeout in counters]

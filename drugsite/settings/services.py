@@ -47,4 +47,5 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's local-memory cache, with the throttles' counters kept beside it.
+    CACHES = {"default": {"BACKEND": "predictions.localcache.LocalCache"}}
