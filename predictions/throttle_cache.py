@@ -92,9 +92,14 @@ class GuardedCache:
             return self.call("incr", key)  # another request made it meanwhile
 
     def count_many(self, counters: list[tuple[str, float]]) -> list[int]:
-        """``count`` of each (key, timeout); on Redis in one round trip (a SET NX
-        that makes the counter with its expiry, then INCR, per key, pipelined);
-        in the embedded cache (predictions.localcache) under one lock."""
+        """``count`` of each (key, timeout); on Redis in one round trip (an INCR
+        per key, pipelined; a counter the INCR made gets its expiry in a second
+        one, once per window); in the embedded cache (predictions.localcache)
+        under one lock.
+
+        A counter's key names its window, so one left without an expiry (Redis
+        failed between the two trips) is never counted again: it only waits for
+        Redis to be emptied."""
         local = getattr(cache, "count_many", None)
         if local is not None:
             return local(counters)
@@ -103,16 +108,20 @@ class GuardedCache:
             return [self.count(key, timeout) for key, timeout in counters]
         if outage.ongoing():
             raise CacheUnavailable
-        pipeline = client.pipeline(transaction=False)
-        for key, timeout in counters:
-            made = cache.make_key(key)
-            pipeline.set(made, 0, ex=int(timeout), nx=True)
-            pipeline.incr(made)
+        keys = [cache.make_key(key) for key, _ in counters]
         try:
-            return pipeline.execute()[1::2]
+            counts = pipelined(client, [("INCR", key) for key in keys])
+            made = [
+                ("EXPIRE", key, int(timeout))
+                for key, (_, timeout), count in zip(keys, counters, counts, strict=True)
+                if count == 1
+            ]
+            if made:
+                pipelined(client, made)
         except cache_errors() as exc:
             outage.begin(exc)
             raise CacheUnavailable from exc
+        return counts
 
     def call(self, method: str, *args):
         if outage.ongoing():
@@ -122,6 +131,14 @@ class GuardedCache:
         except cache_errors() as exc:
             outage.begin(exc)
             raise CacheUnavailable from exc
+
+
+def pipelined(client, commands: list[tuple]) -> list:
+    """The replies to `commands`, sent in one round trip."""
+    pipeline = client.pipeline(transaction=False)
+    for command in commands:
+        pipeline.execute_command(*command)
+    return pipeline.execute()
 
 
 def redis_client():

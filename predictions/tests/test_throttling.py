@@ -241,6 +241,19 @@ def test_the_lanes_counters_are_the_views_in_redis(
     assert not lane_call_allowed()
 
 
+def test_a_counter_gets_its_expiry_once_when_made_not_on_each_count(
+    settings, redis_cache, tight_limits
+):
+    settings.DRUGSITE_ALLOW_ANONYMOUS = True
+    lane_call_allowed()
+    time.sleep(0.3)
+    lane_call_allowed()
+    for scope in ("anon", "user"):
+        (key,) = redis_cache.keys(f"*throttle_{scope}*")
+        assert int(redis_cache.get(key)) == 2
+        assert 0 < redis_cache.pttl(key) <= 61_000 - 300  # not set again
+
+
 def test_the_lanes_counters_fail_open_when_redis_is_unreachable(
     client, active_model, settings, tight_limits
 ):
