@@ -7,6 +7,8 @@ the requests one process holds at once share their log commit
 
 - ``PORT`` (8000) and ``BIND_HOST`` (0.0.0.0);
 - ``WEB_CONCURRENCY`` (one worker per core) and ``WEB_THREADS`` (8);
+- ``WEB_PIN_CPUS`` (``auto``): each worker bound to a core of its own when the
+  workers have the whole machine (drugsite.cpus);
 - ``ACCESS_LOG`` (on; ``0`` turns it off);
 - ``WEB_KILL_TIMEOUT`` (30 s): how long a stopping worker may finish its requests;
 - ``WSGI_APP`` (``drugsite.wsgi:application``): what is served (the benchmark's
@@ -24,6 +26,8 @@ import shutil
 import sys
 import tempfile
 
+from drugsite import cpus
+
 ACCESS_FORMAT = '%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).2fms'
 
 
@@ -40,7 +44,7 @@ def command(env: dict) -> list[str]:
         "--port",
         env.get("PORT", "8000"),
         "--workers",
-        env.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1),
+        str(workers(env)),
         "--blocking-threads",
         env.get("WEB_THREADS", "8"),
         "--workers-kill-timeout",
@@ -52,6 +56,19 @@ def command(env: dict) -> list[str]:
     if env.get("ACCESS_LOG", "1") not in ("", "0"):
         args += ["--access-log", "--access-log-fmt", ACCESS_FORMAT]
     return [*args, env.get("WSGI_APP", "drugsite.wsgi:application")]
+
+
+def workers(env: dict) -> int:
+    """WEB_CONCURRENCY, else one worker per core."""
+    return int(env.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+
+
+def cpu_slots_folder(env: dict) -> str | None:
+    """A fresh folder of slots if each worker is to be bound to a CPU
+    (drugsite.cpus); None if not."""
+    if not cpus.wanted(env, workers(env)):
+        return None
+    return tempfile.mkdtemp(prefix="drugsite-cpus-")
 
 
 def prometheus_folder(env: dict) -> str:
@@ -67,6 +84,11 @@ def prometheus_folder(env: dict) -> str:
 def main() -> None:
     env = dict(os.environ)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = prometheus_folder(env)
+    slots = cpu_slots_folder(env)
+    if slots:
+        os.environ[cpus.SLOTS_DIR] = slots
+    else:
+        os.environ.pop(cpus.SLOTS_DIR, None)
     # glibc gives each thread its own malloc arena by default: with several
     # threads per worker that multiplies a worker's resident memory.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")

@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugsite.settings")
 
 _django = get_wsgi_application()
 
+from drugsite.cpus import pin_worker  # noqa: E402
 from predictions.bodygate import CollectAfterLargeRequests  # noqa: E402 (apps loaded)
 from predictions.lane import Lane  # noqa: E402
 from predictions.lanes import ROUTES  # noqa: E402
@@ -19,3 +20,5 @@ application = Lane(django_application, ROUTES)
 # Objects made at import time live as long as the worker: keep them out of the
 # collector's scans so that collections while serving stay short.
 gc.freeze()
+# A worker of drugsite's server runs on a core of its own (drugsite.cpus).
+pin_worker()
