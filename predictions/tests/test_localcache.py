@@ -1,5 +1,8 @@
 """The embedded cache's throttle counters (predictions.localcache)."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -7,6 +10,7 @@ import pytest
 from django.core.cache import cache, caches
 from rest_framework.throttling import AnonRateThrottle
 
+from drugsite.tests.live import BASE
 from predictions.localcache import LocalCache
 
 LEGACY = "/drug?Age=60&Sex=F&BP=LOW&Cholesterol=HIGH&Na_to_K=20"
@@ -19,8 +23,20 @@ def local(name: str, **options) -> LocalCache:
     return made
 
 
-def test_the_embedded_default_cache_is_the_local_cache(settings):
-    assert settings.CACHES["default"]["BACKEND"] == "predictions.localcache.LocalCache"
+def test_without_redis_the_default_cache_is_the_local_cache():
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    shown = subprocess.run(
+        [sys.executable, "-c", "from drugsite.settings import services as s; "
+         "print(s.CACHES['default']['BACKEND'])"],
+        cwd=BASE, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert shown.strip() == "predictions.localcache.LocalCache"
+
+
+@pytest.fixture
+def embedded(settings):
+    """The default cache as it is without REDIS_URL (the CI's second run sets it)."""
+    settings.CACHES = {"default": {"BACKEND": "predictions.localcache.LocalCache"}}
     assert isinstance(caches["default"], LocalCache)
 
 
@@ -96,7 +112,7 @@ def test_no_count_is_lost_between_threads():
 
 @pytest.mark.django_db
 def test_the_throttle_counts_in_the_embedded_cache(
-    client, active_model, settings, monkeypatch
+    client, active_model, settings, monkeypatch, embedded
 ):
     settings.DRUGSITE_ALLOW_ANONYMOUS = True
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/min"})
