@@ -11,8 +11,9 @@ gunicorn workers bound the same way served 1 to 4 % more, within the noise.
 ``drugsite.serve`` decides (``WEB_PIN_CPUS``: ``auto``, the default, binds when
 there are at least as many workers as usable CPUs, so that the workers have the
 whole machine; ``1`` always; ``0`` never) and makes a folder of slots,
-``DRUGSITE_CPU_SLOTS_DIR``. Each worker, as it loads the application, takes the
-first free slot by an exclusive lock on the slot's file, which the kernel
+``DRUGSITE_CPU_SLOTS_DIR``, in the run's own folder (the metrics'). Each worker,
+as it loads the application, takes the first free slot by an exclusive lock on
+the slot's file, which the kernel
 releases when the worker exits (a respawned worker takes its predecessor's), and
 binds its threads, and so every thread they start later, to that slot's CPU:
 slot k to the k-th usable CPU, round the list.

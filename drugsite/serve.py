@@ -63,12 +63,14 @@ def workers(env: dict) -> int:
     return int(env.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
 
 
-def cpu_slots_folder(env: dict) -> str | None:
-    """A fresh folder of slots if each worker is to be bound to a CPU
-    (drugsite.cpus); None if not."""
+def cpu_slots_folder(env: dict, within: str) -> str | None:
+    """A folder of slots in `within` (the run's own, emptied at each start) if each
+    worker is to be bound to a CPU (drugsite.cpus); None if not."""
     if not cpus.wanted(env, workers(env)):
         return None
-    return tempfile.mkdtemp(prefix="drugsite-cpus-")
+    folder = os.path.join(within, "cpu-slots")
+    os.makedirs(folder, exist_ok=True)
+    return folder
 
 
 def prometheus_folder(env: dict) -> str:
@@ -83,8 +85,8 @@ def prometheus_folder(env: dict) -> str:
 
 def main() -> None:
     env = dict(os.environ)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = prometheus_folder(env)
-    slots = cpu_slots_folder(env)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = prometheus = prometheus_folder(env)
+    slots = cpu_slots_folder(env, prometheus)  # beside the metric files
     if slots:
         os.environ[cpus.SLOTS_DIR] = slots
     else:

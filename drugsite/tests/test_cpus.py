@@ -81,14 +81,16 @@ def test_when_the_workers_are_bound(monkeypatch, setting, workers, usable, bound
     assert cpus.wanted({"WEB_PIN_CPUS": setting}, workers) is bound
 
 
-def test_the_server_makes_a_folder_of_slots_only_when_it_binds(monkeypatch):
+def test_the_server_makes_a_folder_of_slots_only_when_it_binds(monkeypatch, tmp_path):
     monkeypatch.setattr(cpus, "usable_cpus", lambda: [0, 1])
-    folder = serve.cpu_slots_folder({"WEB_CONCURRENCY": "2"})
-    assert folder is not None
+    run = serve.prometheus_folder({"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "run")})
+    folder = serve.cpu_slots_folder({"WEB_CONCURRENCY": "2"}, run)
+    assert folder == str(tmp_path / "run" / "cpu-slots")  # emptied with the run's
     assert Path(folder).is_dir()
     assert not list(Path(folder).iterdir())
-    assert serve.cpu_slots_folder({"WEB_CONCURRENCY": "1"}) is None
-    assert serve.cpu_slots_folder({"WEB_CONCURRENCY": "2", "WEB_PIN_CPUS": "0"}) is None
+    off = {"WEB_CONCURRENCY": "2", "WEB_PIN_CPUS": "0"}
+    assert serve.cpu_slots_folder({"WEB_CONCURRENCY": "1"}, run) is None
+    assert serve.cpu_slots_folder(off, run) is None
 
 
 def test_each_process_takes_a_slot_of_its_own_and_a_dead_ones_is_taken_again(
