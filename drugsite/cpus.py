@@ -13,10 +13,9 @@ there are at least as many workers as usable CPUs, so that the workers have the
 whole machine; ``1`` always; ``0`` never) and makes a folder of slots,
 ``DRUGSITE_CPU_SLOTS_DIR``, in the run's own folder (the metrics'). Each worker,
 as it loads the application, takes the first free slot by an exclusive lock on
-the slot's file, which the kernel
-releases when the worker exits (a respawned worker takes its predecessor's), and
-binds its threads, and so every thread they start later, to that slot's CPU:
-slot k to the k-th usable CPU, round the list.
+the slot's file, which the kernel releases when the worker exits (a respawned
+worker takes its predecessor's), and binds its threads, and so every thread they
+start later, to that slot's CPU: slot k to the k-th usable CPU, round the list.
 """
 
 from __future__ import annotations

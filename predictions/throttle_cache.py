@@ -81,15 +81,7 @@ class GuardedCache:
 
     def count(self, key: str, timeout: float) -> int:
         """Add one to the counter `key` (made, expiring, on first use); its value."""
-        local = getattr(cache, "count_many", None)
-        if local is not None:  # the embedded cache (predictions.localcache)
-            return local([(key, timeout)])[0]
-        try:
-            return self.call("incr", key)
-        except ValueError:  # no such counter yet
-            if self.call("add", key, 1, timeout):
-                return 1
-            return self.call("incr", key)  # another request made it meanwhile
+        return self.count_many([(key, timeout)])[0]
 
     def count_many(self, counters: list[tuple[str, float]]) -> list[int]:
         """``count`` of each (key, timeout); on Redis in one round trip (an INCR
@@ -105,7 +97,7 @@ class GuardedCache:
             return local(counters)
         client = redis_client()
         if client is None:
-            return [self.count(key, timeout) for key, timeout in counters]
+            return [self.incremented(key, timeout) for key, timeout in counters]
         if outage.ongoing():
             raise CacheUnavailable
         keys = [cache.make_key(key) for key, _ in counters]
@@ -122,6 +114,15 @@ class GuardedCache:
             outage.begin(exc)
             raise CacheUnavailable from exc
         return counts
+
+    def incremented(self, key: str, timeout: float) -> int:
+        """One counter in any other cache, by its own ``incr`` and ``add``."""
+        try:
+            return self.call("incr", key)
+        except ValueError:  # no such counter yet
+            if self.call("add", key, 1, timeout):
+                return 1
+            return self.call("incr", key)  # another request made it meanwhile
 
     def call(self, method: str, *args):
         if outage.ongoing():

@@ -64,6 +64,18 @@ def test_throttle_counters_live_in_redis_so_every_worker_shares_them(
     assert client.get(LEGACY).status_code == 200
 
 
+def test_any_other_cache_counts_by_its_own_incr_and_add(
+    client, active_model, settings, tight_limits
+):
+    settings.DRUGSITE_ALLOW_ANONYMOUS = True
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    codes = [client.get(LEGACY).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert all(lane_call_allowed() is False for _ in range(2))  # same counters
+
+
 def test_users_are_throttled_per_account(
     user_client, active_model, redis_cache, tight_limits
 ):
