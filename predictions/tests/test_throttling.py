@@ -257,6 +257,9 @@ def test_a_counter_gets_its_expiry_once_when_made_not_on_each_count(
     settings, redis_cache, tight_limits
 ):
     settings.DRUGSITE_ALLOW_ANONYMOUS = True
+    left = 60 - time.time() % 60  # of the 1-minute window: both calls in one
+    if left < 1.5:
+        time.sleep(left + 0.05)
     lane_call_allowed()
     time.sleep(0.3)
     lane_call_allowed()
