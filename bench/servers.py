@@ -4,8 +4,9 @@
   with its model unpickled per call and cached;
 - a bare hello-world on drugsite's own server (``drugsite.serve``): the ceiling;
 - drugsite as ``make serve`` runs it (``drugsite.serve``, DEBUG off, INFO request
-  and prediction lines and the access log on, written to a file), on SQLite and on
-  PostgreSQL with Redis. Only the throttle rates are raised above the load.
+  lines, which are its access log, and prediction lines, written to a file), on
+  SQLite and on PostgreSQL with Redis. Only the throttle rates are raised above
+  the load.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ WORKERS = 2
 #: the benchmark's load, so that no answer is a 429) and anonymous GET /drug.
 PRODUCTION = {
     "LOG_LEVEL": "INFO",
-    "ACCESS_LOG": "1",
+    "ACCESS_LOG": "",  # as shipped: the request line is the access log
     "DRUGSITE_THROTTLE_ANON": "100000000/min",
     "DRUGSITE_THROTTLE_USER": "100000000/min",
 }

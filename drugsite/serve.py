@@ -9,7 +9,10 @@ the requests one process holds at once share their log commit
 - ``WEB_CONCURRENCY`` (one worker per core) and ``WEB_THREADS`` (8);
 - ``WEB_PIN_CPUS`` (``auto``): each worker bound to a core of its own when the
   workers have the whole machine (drugsite.cpus);
-- ``ACCESS_LOG`` (on; ``0`` turns it off);
+- ``ACCESS_LOG`` (off): ``1`` adds granian's own plain access line per request.
+  Without it the access log is drugsite's JSON request line (``drugsite.request``:
+  client address, method, path, HTTP version, status, time, request id, user),
+  written for every request the application answers: one line, not two;
 - ``WEB_KILL_TIMEOUT`` (30 s): how long a stopping worker may finish its requests;
 - ``WSGI_APP`` (``drugsite.wsgi:application``): what is served (the benchmark's
   hello-world ceiling runs on this same command).
@@ -53,7 +56,7 @@ def command(env: dict) -> list[str]:
         "--log-level",
         env.get("SERVER_LOG_LEVEL", "info"),
     ]
-    if env.get("ACCESS_LOG", "1") not in ("", "0"):
+    if env.get("ACCESS_LOG", "0") not in ("", "0"):
         args += ["--access-log", "--access-log-fmt", ACCESS_FORMAT]
     return [*args, env.get("WSGI_APP", "drugsite.wsgi:application")]
 

@@ -162,6 +162,7 @@ class Lane:
             path=call.path,
             status=status,
             elapsed=time.perf_counter() - call.started,
+            meta=call.request.META,
             user=call.user,
         )
         return status, headers, body

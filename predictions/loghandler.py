@@ -2,11 +2,11 @@
 written to the stream's file by one ``write(2)``.
 
 ``logging.StreamHandler`` formats, writes and flushes a record under its lock.
-Three lines go with every answer (the request, the prediction, the access line),
-from as many threads as a worker has: they queued for that lock while another
-thread formatted, and each hand-over is a trip through the kernel. Here the lock
-covers the write alone, so lines never interleave and none is dropped or
-delayed: each is in the file when its call returns, as before.
+Two lines go with every answer (the request, the prediction; three with granian's
+access line), from as many threads as a worker has: they queued for that lock
+while another thread formatted, and each hand-over is a trip through the kernel.
+Here the lock covers the write alone, so lines never interleave and none is
+dropped or delayed: each is in the file when its call returns, as before.
 """
 
 from __future__ import annotations

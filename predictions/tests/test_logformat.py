@@ -37,7 +37,10 @@ def test_the_request_line_shows_method_path_status_latency_and_request_id(served
     line = PlainFormatter().format(record)
 
     assert re.match(LINE_START + r"drugsite\.request GET /drug 200 \d+\.\dms ", line)
-    assert line.endswith(f" request_id={record.request_id} correlation_id=ab12")
+    assert line.endswith(
+        f" request_id={record.request_id} correlation_id=ab12"
+        " addr=127.0.0.1 protocol=HTTP/1.1"
+    )
     assert f"{record.latency_ms:.1f}ms" in line
 
 

@@ -35,6 +35,7 @@ def test_each_request_logs_one_line_with_id_status_latency_and_user(
     )
     assert line.latency_ms > 0
     assert line.user is None
+    assert (line.addr, line.protocol) == ("127.0.0.1", "HTTP/1.1")  # access fields
     assert line.request_id == response["X-Request-Id"]
     assert response["X-Correlation-Id"] == "log-req-1"
 
