@@ -27,7 +27,13 @@ class TokenAuthentication(auth.TokenAuthentication):
     cache ``user.has_perm`` consults (predictions.token_lookup). knox also scans
     the user's other tokens on every call to delete expired ones; here an
     expired token is refused and deleted when it is presented.
+
+    ``connection_checked = False`` reads the token without Django's health check
+    of the connection (predictions.token_lookup): for the lane, which hands the
+    request to the view, and so to the checked read, if it fails.
     """
+
+    connection_checked = True
 
     def authenticate_credentials(self, token: bytes):
         try:
@@ -35,7 +41,8 @@ class TokenAuthentication(auth.TokenAuthentication):
             digest = hash_token(key)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise invalid_token() from None
-        for auth_token in tokens_with_owners(key[: CONSTANTS.TOKEN_KEY_LENGTH]):
+        prefix = key[: CONSTANTS.TOKEN_KEY_LENGTH]
+        for auth_token in tokens_with_owners(prefix, checked=self.connection_checked):
             if compare_digest(digest, auth_token.digest):
                 if self._cleanup_token(auth_token):
                     break

@@ -103,8 +103,12 @@ class PredictionRoute:
         environ = request.environ
         raw = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it, if handed over
+        authentication = token_authentication()()
+        # No health check of the connection first (a round trip on PostgreSQL):
+        # if the read fails, the view reads again, checked (or answers 503).
+        authentication.connection_checked = False
         try:
-            found = token_authentication()().authenticate(request)
+            found = authentication.authenticate(request)
         except (exceptions.AuthenticationFailed, DatabaseError):
             raise HandOver from None  # the view answers 401, or 503
         if found is None or not found[0].has_perm(PREDICT):

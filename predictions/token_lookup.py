@@ -18,6 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
 from knox.models import get_token_model
 
+from predictions.writes import cursor_for
+
 PERMS = "drugsite_perms"  # the column of "app_label.codename" names, space-separated
 
 
@@ -39,6 +41,9 @@ class Lookup:
             f"t.{q(token_model._meta.get_field('user').column)} "
             f"WHERE t.{q(token_model._meta.get_field('token_key').column)} = %s"
         )
+        # The same statement for the driver's own cursor (predictions.writes).
+        sqlite = connection.vendor != "postgresql"
+        self.driver_sql = self.sql.replace("%s", "?") if sqlite else self.sql
         self.token_names = [f.attname for f in self.token_fields]
         self.user_names = [f.attname for f in self.user_fields]
         self.converters = []  # (index, the column, its converters), as the ORM's
@@ -93,15 +98,27 @@ def lookup_for(alias: str, vendor: str) -> Lookup:
     return Lookup(connections[alias])
 
 
-def tokens_with_owners(token_key: str) -> list:
+def tokens_with_owners(token_key: str, checked: bool = True) -> list:
     """The tokens whose key starts the presented key (knox's ``token_key``), each
-    with ``.user`` set and the user's permissions cached for ``has_perm``."""
+    with ``.user`` set and the user's permissions cached for ``has_perm``.
+
+    Through Django's cursor, the first query of a request checks the connection
+    first (``CONN_HEALTH_CHECKS``): on PostgreSQL a ``SELECT 1``, a round trip of
+    its own. ``checked=False`` reads on the driver's own cursor without it, for a
+    caller that takes the checked path when the read fails (the lane hands the
+    request to the view); a connection that failed is then closed and made anew
+    (Django's ``close_if_unusable_or_obsolete``)."""
     alias = router.db_for_read(get_token_model())
     connection = connections[alias]
     lookup = lookup_for(alias, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(lookup.sql, [token_key])
-        rows = cursor.fetchall()
+    if checked:
+        with connection.cursor() as cursor:
+            cursor.execute(lookup.sql, [token_key])
+            rows = cursor.fetchall()
+    else:
+        with connection.wrap_database_errors, cursor_for(connection) as cursor:
+            cursor.execute(lookup.driver_sql, [token_key])
+            rows = cursor.fetchall()
     tokens = []
     for row in rows:
         token, user = lookup.instances(alias, connection, row[:-1])

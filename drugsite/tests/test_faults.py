@@ -177,3 +177,47 @@ def test_sigterm_during_load_finishes_in_flight_requests_without_partial_rows(
 
 # Starts its own servers and chooses their databases itself.
 pytestmark = pytest.mark.system
+
+
+def test_a_token_post_on_a_connection_the_database_dropped_is_still_answered(
+    live_stack,
+):
+    stack = live_stack(workers=1, database="postgres")
+    token, _ = stack.user_with_token()
+
+    def post(request_id: str) -> int:
+        request = urllib.request.Request(
+            stack.url + "/api/v1/predictions/",
+            data=json.dumps(PATIENT).encode(),
+            method="POST",
+            headers={
+                "Authorization": f"Token {token}",
+                "Content-Type": "application/json",
+                "X-Request-Id": request_id,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert {post(uuid.uuid4().hex) for _ in range(16)} == {201}  # every thread's
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{stack.pg_name}'"
+        )
+
+    # The lane reads the token without a health check; on a dropped connection
+    # the read fails, and the view reads it again on a new one.
+    sent = [uuid.uuid4().hex for _ in range(24)]
+    assert [post(request_id) for request_id in sent] == [201] * len(sent)
+    logged = {
+        rid
+        for (rid,) in stack.rows(
+            "SELECT correlation_id FROM predictions_prediction "
+            "WHERE outcome = 'answered'"
+        )
+    }
+    assert set(sent) <= logged

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.db import connections, transaction
 from rest_framework.throttling import UserRateThrottle
 
 from drugsite import wsgi
@@ -138,6 +138,27 @@ def test_a_token_without_the_prescriber_role_is_the_views_403(
 
     assert (lane_counts, answer[0]) == ([API], "403 Forbidden")
     assert not Prediction.objects.exists()
+
+
+def test_the_lane_reads_the_token_without_a_health_check_the_view_keeps_it(
+    active_model, key, lane_counts, monkeypatch
+):
+    checks = []
+    database = connections["default"]
+    usable = type(database).is_usable
+    monkeypatch.setattr(
+        type(database), "is_usable", lambda c: checks.append(1) or usable(c)
+    )
+
+    post(wsgi.application, key, PATIENT)  # the first loads the model (the ORM)
+    checks.clear()
+    database.health_check_done = False  # as at the start of every request
+    lane = post(wsgi.application, key, PATIENT)
+    assert (lane[0], lane_counts, checks) == ("201 Created", [], [])
+
+    database.health_check_done = False
+    view = post(WSGIHandler(), key, PATIENT)
+    assert (view[0], checks) == ("201 Created", [1])  # a SELECT 1 on PostgreSQL
 
 
 def test_a_large_batch_takes_the_views_path(active_model, key, lane_counts, settings):
