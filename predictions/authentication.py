@@ -6,15 +6,18 @@ from hmac import compare_digest
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.db import router
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from knox import auth
 from knox.crypto import hash_token
+from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from knox.signals import token_expired
 from rest_framework import authentication, exceptions
 
+from predictions import token_cache
 from predictions.token_lookup import tokens_with_owners
 
 
@@ -31,6 +34,10 @@ class TokenAuthentication(auth.TokenAuthentication):
     ``connection_checked = False`` reads the token without Django's health check
     of the connection (predictions.token_lookup): for the lane, which hands the
     request to the view, and so to the checked read, if it fails.
+
+    A token found is kept by the worker while no account changes anywhere
+    (predictions.token_cache); the accounts' generation is read before the
+    token, so that what is kept is never older than the generation it is kept in.
     """
 
     connection_checked = True
@@ -41,12 +48,21 @@ class TokenAuthentication(auth.TokenAuthentication):
             digest = hash_token(key)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise invalid_token() from None
+        path = token_cache.generation_path(router.db_for_read(get_token_model()))
+        read_in = token_cache.generation(path) if path else None
+        if read_in is not None:
+            kept = token_cache.CACHE.get(digest, read_in)
+            if kept is not None:
+                return self.validate_user(kept)
         prefix = key[: CONSTANTS.TOKEN_KEY_LENGTH]
         for auth_token in tokens_with_owners(prefix, checked=self.connection_checked):
             if compare_digest(digest, auth_token.digest):
                 if self._cleanup_token(auth_token):
                     break
-                return self.validate_user(auth_token)
+                found = self.validate_user(auth_token)
+                if read_in is not None:
+                    token_cache.CACHE.put(digest, auth_token, read_in)
+                return found
         raise invalid_token()
 
     def _cleanup_token(self, auth_token) -> bool:

@@ -7,6 +7,12 @@ from datetime import timedelta
 # only one. Knox keeps a SHA-512 digest of each key, never the key itself.
 TOKEN_AUTHENTICATION = "predictions.authentication.TokenAuthentication"
 DRUGSITE_TOKEN_TTL_HOURS = float(os.environ.get("DRUGSITE_TOKEN_TTL_HOURS", "10"))
+# How long a worker may keep a token it has read (predictions.token_cache): any
+# change to tokens, accounts, groups or permissions made through the models ends
+# it at once; one by QuerySet.update or SQL, after these seconds. 0 turns it off.
+DRUGSITE_TOKEN_CACHE_SECONDS = float(
+    os.environ.get("DRUGSITE_TOKEN_CACHE_SECONDS", "10")
+)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=DRUGSITE_TOKEN_TTL_HOURS),
     "AUTH_HEADER_PREFIX": "Token",  # clients send "Authorization: Token <key>"
