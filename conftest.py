@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -51,8 +52,30 @@ def active_model(db, artifact_dir):
     predictor.clear_cache()
 
 
+@pytest.fixture(scope="session")
+def static_collected() -> None:
+    """The static files and their manifest, which production's pages link to
+    (``make serve`` collects them): once per session, for every live stack."""
+    import subprocess
+    import sys
+
+    from drugsite.tests.live import BASE
+
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=BASE,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "collect-" + "k" * 50,
+        },
+        check=True,
+        timeout=300,
+    )
+
+
 @pytest.fixture
-def live_stack(tmp_path, trained_store):
+def live_stack(tmp_path, trained_store, static_collected):
     """A factory of running production stacks (drugsite.serve), stopped after."""
     from drugsite.tests.live import LiveStack
 

@@ -5,10 +5,14 @@ once that transaction has committed.
 Durability is as without it: a request returns after its own rows are committed,
 or fails. What is shared is the commit's cost (a round trip and, on PostgreSQL,
 the WAL flush) and the statement's. There is no timer: a request that finds no
-write in progress writes at once; requests that arrive during a write queue, and
-the first of them to get the writer's lock writes every queued row (leader and
-followers). One request's bad rows cannot fail the others': when a group's
-INSERT fails, each request's rows are tried again on their own.
+write in progress writes at once (it leads); requests that arrive during a write
+queue, each waiting on a lock of its own. When the leader's write ends, it wakes
+the requests it wrote, and the first of those queued since, which leads the next
+write with every row queued by then. A waiting request wakes once, when it is
+done or leads: waiting on one shared lock, each in turn took it only to find its
+rows written, and under load (a worker's threads sharing one core) that queue
+was most of a request's time. One request's bad rows cannot fail the others':
+when a group's INSERT fails, each request's rows are tried again on their own.
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ Insert = Callable[[object, str, type, list, AbstractContextManager], None]
 
 
 class Pending:
-    """One request's rows, waiting to be written."""
+    """One request's rows, waiting to be written; `wake`, held while it waits, is
+    released when they are written or when this request is to lead."""
 
-    __slots__ = ("done", "error", "rows")
+    __slots__ = ("done", "error", "rows", "wake")
 
     def __init__(self, rows: list) -> None:
-        self.rows, self.done, self.error = rows, False, None
+        self.rows, self.done, self.error, self.wake = rows, False, None, None
 
 
 class GroupCommit:
@@ -42,7 +47,8 @@ class GroupCommit:
         self.alias, self.model, self.insert = alias, model, insert
         self._queue: list[Pending] = []
         self._queue_lock = threading.Lock()
-        self._writer = threading.Lock()
+        self._leading = False  # a request is writing, or about to
+        self._writer = threading.Lock()  # held by the leader while it writes
         self.groups = self.rows = self.largest = 0  # for /metrics and the tests
 
     def write(self, rows: list) -> None:
@@ -51,13 +57,37 @@ class GroupCommit:
         pending = Pending(rows)
         with self._queue_lock:
             self._queue.append(pending)
-        with self._writer:
-            if not pending.done:
+            follow = self._leading
+            if follow:
+                pending.wake = wake = threading.Lock()
+                wake.acquire()
+            self._leading = True
+        if follow:
+            wake.acquire()  # until written, or until this request leads
+        if not pending.done:
+            self._lead(pending)
+        if pending.error is not None:  # one exception object, several threads
+            raise copy.copy(pending.error) from pending.error
+
+    def _lead(self, mine: Pending) -> None:
+        """Write every queued request's rows; wake them, and the next leader."""
+        group: list[Pending] = []
+        try:
+            with self._writer:
                 with self._queue_lock:
                     group, self._queue = self._queue, []
                 self._flush(group)
-        if pending.error is not None:  # one exception object, several threads
-            raise copy.copy(pending.error) from pending.error
+        finally:
+            with self._queue_lock:
+                if not mine.done and mine in self._queue:  # failed before writing
+                    self._queue.remove(mine)
+                successor = self._queue[0] if self._queue else None
+                self._leading = successor is not None
+            for pending in group:
+                if pending.wake is not None and pending is not mine:
+                    pending.wake.release()
+            if successor is not None:
+                successor.wake.release()
 
     def _flush(self, group: list[Pending]) -> None:
         connection = connections[self.alias]
