@@ -54,7 +54,9 @@ def accounts_changed(sender, using=None, action=None, **kwargs) -> None:
     alias = using or DEFAULT_DB_ALIAS
     path = token_cache.generation_path(alias)
     if path is not None:
-        transaction.on_commit(lambda: token_cache.bump(path), using=alias)
+        # robust: the change is committed whatever happens to the file (Django
+        # logs the error); then kept tokens end within the cache's seconds.
+        transaction.on_commit(lambda: token_cache.bump(path), using=alias, robust=True)
 
 
 User = get_user_model()

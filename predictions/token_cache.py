@@ -12,7 +12,8 @@ reads the generation before it uses a kept token, so a revoked key is refused
 by the next request, whichever worker takes it.
 
 The generation is shared through the file system: a file beside the SQLite
-database, one byte appended per change, its size read by one ``stat``. So the
+database, one byte appended per change, its size (and inode) read by one
+``stat``. So the
 cache works where the database is a SQLite file (one host); on PostgreSQL, or
 an in-memory database, every call reads the token (a shared generation there
 would cost the round trip it saves). ``QuerySet.update`` and raw SQL send no
@@ -47,12 +48,15 @@ def generation_path(alias: str) -> str | None:
     return str(connection.settings_dict["NAME"]) + SUFFIX
 
 
-def generation(path: str) -> int | None:
-    """The accounts generation at `path`; None if it cannot be read (no cache)."""
+def generation(path: str) -> tuple[int, int] | None:
+    """The accounts generation at `path`: the file's inode and size (a file made
+    anew is another generation, whatever its size); None if it cannot be read,
+    and then nothing is kept."""
     try:
-        return os.stat(path).st_size
+        found = os.stat(path)
     except OSError:
         return None
+    return found.st_ino, found.st_size
 
 
 def bump(path: str) -> None:
@@ -72,7 +76,7 @@ class TokenCache:
         self._kept: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
-    def get(self, digest: str, current: int):
+    def get(self, digest: str, current: tuple):
         """A copy of the kept token (its ``.user`` a copy too), if it was read in
         the `current` generation, within the cache's seconds, and is unexpired."""
         kept = self._kept.get(digest)
@@ -88,7 +92,7 @@ class TokenCache:
         found.user = copy.copy(token.user)
         return found
 
-    def put(self, digest: str, token, read_in: int) -> None:
+    def put(self, digest: str, token, read_in: tuple) -> None:
         """Keep `token`, read in generation `read_in` (read before the token)."""
         until = time.monotonic() + settings.DRUGSITE_TOKEN_CACHE_SECONDS
         kept = copy.copy(token)  # not the request's own objects, which it may change

@@ -164,8 +164,9 @@ def test_each_call_gets_its_own_copies(active_model, key, generation_file):
     digest = authentication.hash_token(key)
     post(key)
 
-    first = token_cache.CACHE.get(digest, generation_file.stat().st_size)
-    second = token_cache.CACHE.get(digest, generation_file.stat().st_size)
+    now = token_cache.generation(str(generation_file))
+    first = token_cache.CACHE.get(digest, now)
+    second = token_cache.CACHE.get(digest, now)
 
     assert first.pk == second.pk
     assert first is not second
@@ -177,10 +178,22 @@ def test_a_full_cache_starts_again(generation_file, user, settings):
     cache = token_cache.TokenCache(size=2)
     token, _ = token_create(user=user)
     for digest in ("a", "b", "c"):
-        cache.put(digest, token, 1)
+        cache.put(digest, token, (1, 1))
 
-    assert cache.get("a", 1) is None
-    assert cache.get("c", 1).pk == token.pk
+    assert cache.get("a", (1, 1)) is None
+    assert cache.get("c", (1, 1)).pk == token.pk
+
+
+def test_a_generation_file_made_anew_is_a_new_generation(generation_file):
+    before = token_cache.generation(str(generation_file))
+    size = generation_file.stat().st_size
+    generation_file.rename(generation_file.with_suffix(".old"))  # kept: no inode reuse
+    for _ in range(size):
+        token_cache.bump(str(generation_file))
+
+    now = token_cache.generation(str(generation_file))
+    assert now[1] == before[1]  # the same size
+    assert now != before
 
 
 def test_there_is_no_generation_without_a_sqlite_file(settings):
