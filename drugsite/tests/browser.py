@@ -44,9 +44,9 @@ def chromium_session():
 
 def site_with_superuser(stack, username: str):
     """Start a stack whose superuser `username` has the stack's known password
-    (DJANGO_SUPERUSER_PASSWORD in its environment); close it afterwards."""
-    # whitenoise indexes the static files when the server starts: collect first.
-    stack.manage("collectstatic", "--no-input", "--verbosity", "0")
+    (DJANGO_SUPERUSER_PASSWORD in its environment); close it afterwards. The
+    static files are collected first (the ``static_collected`` fixture): whitenoise
+    indexes them when the server starts."""
     stack.start()
     try:
         stack.manage("createsuperuser", "--no-input", "--username", username)

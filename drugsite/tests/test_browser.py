@@ -27,7 +27,7 @@ TUTORIAL = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, trained_store) -> LiveStack:
+def site(tmp_path_factory, trained_store, static_collected) -> LiveStack:
     """One production stack for this module, with a superuser whose password we know."""
     stack = LiveStack(
         workdir=tmp_path_factory.mktemp("browser"),

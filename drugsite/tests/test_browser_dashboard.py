@@ -69,7 +69,7 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, trained_store) -> LiveStack:
+def site(tmp_path_factory, trained_store, static_collected) -> LiveStack:
     """The production stack with the seeded log and an Auditor, carol."""
     stack = LiveStack(
         workdir=tmp_path_factory.mktemp("browser-dashboard"),
@@ -78,7 +78,6 @@ def site(tmp_path_factory, trained_store) -> LiveStack:
         workers=2,
         extra_env={"DRUGSITE_ALLOW_ANONYMOUS": "0"},
     )
-    stack.manage("collectstatic", "--no-input", "--verbosity", "0")
     stack.start()
     try:
         stack.manage("shell", "-c", SEED)

@@ -21,7 +21,7 @@ TUTORIAL = {"age": "47", "sex": "F", "bp": "LOW", "cholesterol": "HIGH"}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, trained_store):
+def site(tmp_path_factory, trained_store, static_collected):
     """A production stack and a Prescriber with a password and a token."""
     stack = LiveStack(
         workdir=tmp_path_factory.mktemp("browser-outcomes"),
@@ -30,7 +30,6 @@ def site(tmp_path_factory, trained_store):
         workers=2,
         extra_env={"DRUGSITE_ALLOW_ANONYMOUS": "0"},
     )
-    stack.manage("collectstatic", "--no-input", "--verbosity", "0")  # whitenoise
     stack.start()
     try:
         token, password = stack.user_with_token("clinician")
