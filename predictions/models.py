@@ -65,8 +65,10 @@ class Prediction(PatientColumns):
         blank=True,  # empty: logged before it was recorded (migration 0004)
         help_text="How the caller authenticated.",
     )
+    # Indexed in Meta.indexes: a field's db_index would add, on PostgreSQL, a
+    # pattern-ops copy for LIKE 'x%', which no lookup of the log makes (0013).
     request_id = models.CharField(
-        max_length=64, db_index=True, help_text="Made by the server, unique."
+        max_length=64, help_text="Made by the server, unique."
     )
     correlation_id = models.CharField(
         max_length=64, blank=True, help_text="The caller's X-Request-Id, if sane."
@@ -129,6 +131,7 @@ class Prediction(PatientColumns):
             # username; a clinician's own rows newest first; rejected requests,
             # an index that answered rows never enter.
             models.Index(fields=["username"], name="predictions_username_idx"),
+            models.Index(fields=["request_id"], name="predictions_request_id_idx"),
             models.Index(
                 fields=["user", "created_at"], name="predictions_user_created_idx"
             ),
