@@ -28,6 +28,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-512;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run more than this many times on a connection are prepared on
+    # the server: parsed and planned once per connection, not on every call
+    # (the log's INSERT, the token's lookup). Django leaves this off for the
+    # sake of poolers that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21): DATABASE_PREPARE_THRESHOLD="" there.
+    threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(threshold) if threshold.strip() else None
+    )
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

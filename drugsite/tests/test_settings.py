@@ -88,3 +88,22 @@ def test_sqlite_default_uses_wal_busy_timeout_immediate_and_a_small_cache(tmp_pa
         "IMMEDIATE",
         "-512",
     ]
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off_for_a_pooler():
+    code = (
+        "from django.conf import settings as s;print(s.DATABASES['default']['OPTIONS'])"
+    )
+    url = "postgresql://u@db.example.org:5432/drugsite"
+    default = run_manage("shell", "-c", code, DATABASE_URL=url)
+    off = run_manage(
+        "shell", "-c", code, DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD=""
+    )
+    sooner = run_manage(
+        "shell", "-c", code, DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="2"
+    )
+
+    assert default.returncode == off.returncode == sooner.returncode == 0
+    assert "'prepare_threshold': 5" in default.stdout
+    assert "'prepare_threshold': None" in off.stdout
+    assert "'prepare_threshold': 2" in sooner.stdout
