@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import servers
+from bench import cpu, servers
 from bench.wrk import CONNECTIONS, THREADS, post_script, wrk
 from ml.reference import TUTORIAL_DEFAULT
 
@@ -34,33 +34,37 @@ ANSWERED = "SELECT COUNT(*) FROM predictions_prediction WHERE outcome='answered'
 def cases(folder: Path, stacks: dict, baselines: dict) -> list[dict]:
     """Every measured case: name, URL, wrk options, and what it writes."""
     found = [
-        {"name": "tutorial app, model unpickled per call", "url": baselines["percall"]},
-        {"name": "tutorial app, model cached (baseline)", "url": baselines["cached"]},
-        {"name": "hello-world, drugsite's server (ceiling)", "url": baselines["hello"]},
+        {"name": "tutorial app, model unpickled per call", **baselines["percall"]},
+        {"name": "tutorial app, model cached (baseline)", **baselines["cached"]},
+        {"name": "hello-world, drugsite's server (ceiling)", **baselines["hello"]},
     ]
     one = post_script(folder, PATIENT, "one")
     batch = post_script(folder, [PATIENT] * BATCH, "batch")
     for database, (stack, token) in stacks.items():
         api = stack.url + "/api/v1/predictions/"
         auth = (f"Authorization: Token {token}",)
+        pid = stack.process.pid
         found += [
             {"name": f"drugsite GET /drug, {database}", "url": stack.url + QUERY,
-             "stack": stack, "rows": 1, "target": "get"},
+             "pid": pid, "stack": stack, "rows": 1, "target": "get"},
             {"name": f"drugsite POST one record, token, {database}", "url": api,
-             "script": one, "headers": auth, "stack": stack, "rows": 1,
+             "script": one, "headers": auth, "pid": pid, "stack": stack, "rows": 1,
              "target": "post"},
             {"name": f"drugsite POST {BATCH:,} records, token, {database}",
-             "url": api, "script": batch, "headers": auth, "stack": stack,
-             "rows": BATCH, "target": "batch"},
+             "url": api, "script": batch, "headers": auth, "pid": pid,
+             "stack": stack, "rows": BATCH, "target": "batch"},
         ]  # fmt: skip
     return found
 
 
 def measure(case: dict) -> dict:
-    """One wrk run of a case, with the log rows it wrote."""
+    """One wrk run of a case, with the CPU its answers cost and the log rows it
+    wrote."""
     stack = case.get("stack")
     before = stack.count(ANSWERED) if stack else 0
+    spent = cpu.snapshot(case["pid"])
     result = wrk(case["url"], DURATION, case.get("script"), case.get("headers", ()))
+    result["cpu"] = cpu.per_answer(spent, cpu.snapshot(case["pid"]), result["requests"])
     if stack:
         time.sleep(0.5)  # requests wrk gave up on at the end may still commit
         result["written"] = stack.count(ANSWERED) - before
@@ -75,10 +79,10 @@ def run(folder: Path, store: Path) -> tuple[list[dict], dict]:
         for key, cache in (("percall", False), ("cached", True)):
             server = servers.tutorial(folder, cache, QUERY)
             started.append(server)
-            baselines[key] = server.url + QUERY
+            baselines[key] = {"url": server.url + QUERY, "pid": server.process.pid}
         hello = servers.hello(folder)
         started.append(hello)
-        baselines["hello"] = hello.url + "/"
+        baselines["hello"] = {"url": hello.url + "/", "pid": hello.process.pid}
         for database in ("sqlite", "postgres"):
             stack = servers.drugsite(folder, store, database)
             started.append(stack)

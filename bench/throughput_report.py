@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from pathlib import Path
 
+from bench.cpu import PARTS
 from bench.throughput import (
     BATCH_TARGET,
     P99_TARGET_MS,
@@ -77,9 +79,29 @@ def print_table(plan: list[dict], rss: dict) -> None:
             f"{median(case, 'rps') / baseline:.2f}× | {verdict(case, baseline)} | "
             f"{rows_verdict(case)} |"
         )
+    print_cpu(plan)
     for database, peak in rss.items():
         met = "met" if peak <= RSS_TARGET_MB else "MISSED"
         print(
             f"\nPeak RSS per drugsite worker, {database}: {peak:.0f} MB "
             f"(target ≤ {RSS_TARGET_MB} MB: {met})"
         )
+
+
+def print_cpu(plan: list[dict]) -> None:
+    """Where each case's CPU went, per answer (bench/cpu.py): medians over rounds."""
+    print(
+        "\nCPU per answer, µs (medians; a batch's answer is one request of its "
+        "records): the server's processes, PostgreSQL's and Redis's (every one of "
+        "theirs, whichever server used them), and the machine (all processes, wrk "
+        "included; the cores' busy time, so at most "
+        f"{os.cpu_count():,} s per second)\n"
+    )
+    print("| case | server | PostgreSQL | Redis | machine |")
+    print("|---|---:|---:|---:|---:|")
+    for case in plan:
+        spent = [
+            statistics.median(run["cpu"][part] for run in case["runs"])
+            for part in PARTS
+        ]
+        print(f"| {case['name']} | " + " | ".join(f"{v:,.0f}" for v in spent) + " |")
