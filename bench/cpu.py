@@ -20,7 +20,9 @@ PARTS = ("server", "postgresql", "redis", "machine")
 
 
 def processes() -> dict[int, tuple[int, str, float]]:
-    """Every process: its parent, name and CPU seconds so far."""
+    """Every process: its parent, name and CPU seconds so far, its own and its
+    ended children's (so the time of a PostgreSQL backend that ends between two
+    snapshots stays counted, in its parent's)."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -31,8 +33,8 @@ def processes() -> dict[int, tuple[int, str, float]]:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        # after the name: state, ppid, ..., utime (12th), stime (13th)
-        seconds = (int(fields[11]) + int(fields[12])) / TICK
+        # after the name: state, ppid, ..., utime (12th), stime, cutime, cstime
+        seconds = sum(map(int, fields[11:15])) / TICK
         found[int(entry.name)] = (int(fields[1]), name, seconds)
     return found
 
