@@ -88,7 +88,9 @@ class Caller:
 def call_allowed(request, user, throttle_classes) -> bool:
     """Whether these throttles let `user`'s call (None: anonymous) through, each
     counting it, as a DRF view checks them (every throttle, even after one
-    refuses); their counters in one round trip where they are all this module's."""
+    refuses); their counters in one round trip where they are all this module's,
+    and in none while this process holds numbers reserved for them
+    (predictions.throttle_cache.Blocks)."""
     caller = Caller(request, user)
     throttles = [throttle() for throttle in throttle_classes]
     if not all(isinstance(t, DegradingThrottle) for t in throttles):
@@ -99,7 +101,8 @@ def call_allowed(request, user, throttle_classes) -> bool:
         return True
     try:
         counts = DegradingThrottle.cache.count_many(
-            [(key, t.duration + 1) for t, key in keyed]
+            [(key, t.duration + 1) for t, key in keyed],
+            [t.num_requests for t, _ in keyed],
         )
     except CacheUnavailable:
         for throttle, _ in keyed:

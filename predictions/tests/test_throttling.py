@@ -277,3 +277,100 @@ def test_the_lanes_counters_fail_open_when_redis_is_unreachable(
 
     assert all(lane_call_allowed() for _ in range(5))
     assert degraded(client, "anon") == before + 5
+
+
+# Far from the limit, calls are counted in Redis a block at a time.
+
+
+@pytest.fixture
+def roomy_limits(monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "600/min"})
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "600/min"})
+
+
+@pytest.fixture
+def round_trips(monkeypatch) -> list[list]:
+    """The commands of each round trip the counters make to Redis."""
+    trips = []
+    real = throttle_cache.pipelined
+
+    def counted(client, commands):
+        trips.append([command[0] for command in commands])
+        return real(client, commands)
+
+    monkeypatch.setattr(throttle_cache, "pipelined", counted)
+    return trips
+
+
+def anon_count(server) -> int:
+    (key,) = server.keys("*throttle_anon*")
+    return int(server.get(key))
+
+
+def within_one_window():
+    left = 60 - time.time() % 60
+    if left < 3:
+        time.sleep(left + 0.05)
+
+
+def test_far_from_the_limit_a_block_of_calls_is_counted_in_one_round_trip(
+    redis_cache, roomy_limits, round_trips
+):
+    within_one_window()
+    first = throttle_cache.BLOCK_MOST  # (600 - 1) // 16 is more
+
+    assert lane_call_allowed()  # nothing known of the window: counted alone
+    assert anon_count(redis_cache) == 1
+    assert lane_call_allowed()  # reserves the next block, takes its first
+    assert anon_count(redis_cache) == 1 + first
+    assert all(lane_call_allowed() for _ in range(first - 1))  # the rest of it
+    assert anon_count(redis_cache) == 1 + first
+    assert round_trips == [["INCR", "INCR"], ["EXPIRE", "EXPIRE"], ["INCRBY"] * 2]
+    assert lane_call_allowed()  # the block is used up: the next one
+    assert anon_count(redis_cache) == 1 + 2 * first
+    assert len(round_trips) == 4
+
+
+def test_workers_taking_blocks_let_through_no_more_than_the_limit(
+    redis_cache, monkeypatch, round_trips
+):
+    """Two workers (each with its own blocks) share one caller's limit of 100:
+    blocks of a share of what is left, single calls near the limit, and not one
+    call more than the limit let through."""
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100/min"})
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": None})
+    within_one_window()
+    workers = [throttle_cache.Blocks(), throttle_cache.Blocks()]
+    allowed, trips = [], []
+    for turn in range(300):
+        monkeypatch.setattr(throttle_cache, "blocks", workers[turn % 2])
+        allowed.append(lane_call_allowed())
+        trips.append(len(round_trips))
+
+    assert 95 <= sum(allowed) <= 100
+    refused = allowed.index(False)
+    assert not any(allowed[refused + 2 :])  # once refused, refused by both
+    # blocks far from the limit, single calls near it: about half the trips
+    assert trips[refused] <= 0.6 * sum(allowed)
+
+
+def test_numbers_reserved_in_one_cache_are_not_used_in_another(
+    redis_cache, roomy_limits, settings
+):
+    within_one_window()
+    lane_call_allowed()
+    lane_call_allowed()  # a block reserved
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/5",
+            "KEY_PREFIX": "throttle-test-other",
+        }
+    }
+    other = redis.Redis.from_url("redis://127.0.0.1:6379/5")
+    other.flushdb()
+    try:
+        lane_call_allowed()
+        assert anon_count(other) == 1  # counted in the new cache, from one
+    finally:
+        other.flushdb()
