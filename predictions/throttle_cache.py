@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 
@@ -70,10 +71,9 @@ class Outage:
 
 outage = Outage()
 
-#: A block is at most this many calls, and at most this share of what the last
-#: count left under the limit: the first call of a window, and every call near
-#: the limit, is counted on its own.
-BLOCK_MOST = 32
+#: A block is at most DRUGSITE_THROTTLE_BLOCK calls, and at most this share of
+#: what the last count left under the limit: the first call of a window, and
+#: every call near the limit, is counted on its own.
 BLOCK_SHARE = 16
 BLOCKS_KEPT = 4096  # counters whose blocks a process keeps, before ended ones go
 
@@ -110,7 +110,8 @@ class Blocks:
         block = self._blocks.get(key)
         if block is None:
             return 1
-        return max(1, min(BLOCK_MOST, (limit - block[2]) // BLOCK_SHARE))
+        most = settings.DRUGSITE_THROTTLE_BLOCK
+        return max(1, min(most, (limit - block[2]) // BLOCK_SHARE))
 
     def keep(self, key: str, count: int, size: int, timeout: float) -> int:
         """Keep the block ``INCRBY size`` reserved when it gave `count`; the

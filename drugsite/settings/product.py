@@ -54,6 +54,9 @@ REST_FRAMEWORK = {
     # Never None: DRF would then take X-Forwarded-For as the client sent it.
     "NUM_PROXIES": DRUGSITE_NUM_PROXIES,
 }
+# With Redis, calls far from their limit are counted a block of at most this many
+# at a time (predictions.throttle_cache.Blocks); 1 counts every call on its own.
+DRUGSITE_THROTTLE_BLOCK = max(1, int(os.environ.get("DRUGSITE_THROTTLE_BLOCK", "32")))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "drugsite API",

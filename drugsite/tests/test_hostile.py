@@ -106,7 +106,8 @@ def test_a_stopped_or_frozen_redis_costs_milliseconds_and_loses_nothing(
 ):
     env = {
         "REDIS_URL": redis_server.url,
-        "DRUGSITE_THROTTLE_ANON": "100000/min",  # on, so every call counts in Redis
+        "DRUGSITE_THROTTLE_ANON": "100000/min",  # on, and every call counted in
+        "DRUGSITE_THROTTLE_BLOCK": "1",  # Redis, not a block of calls at a time
         "REDIS_TIMEOUT_SECONDS": str(REDIS_TIMEOUT),
     }
     stack = live_stack(workers=2, database="postgres", extra_env=env)

@@ -317,7 +317,7 @@ def test_far_from_the_limit_a_block_of_calls_is_counted_in_one_round_trip(
     redis_cache, roomy_limits, round_trips
 ):
     within_one_window()
-    first = throttle_cache.BLOCK_MOST  # (600 - 1) // 16 is more
+    first = 32  # DRUGSITE_THROTTLE_BLOCK; (600 - 1) // 16 is more
 
     assert lane_call_allowed()  # nothing known of the window: counted alone
     assert anon_count(redis_cache) == 1
@@ -363,14 +363,47 @@ def test_numbers_reserved_in_one_cache_are_not_used_in_another(
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/5",
+            "LOCATION": "redis://127.0.0.1:6379/7",
             "KEY_PREFIX": "throttle-test-other",
         }
     }
-    other = redis.Redis.from_url("redis://127.0.0.1:6379/5")
+    other = redis.Redis.from_url("redis://127.0.0.1:6379/7")
     other.flushdb()
     try:
         lane_call_allowed()
         assert anon_count(other) == 1  # counted in the new cache, from one
     finally:
         other.flushdb()
+
+
+def test_blocks_of_one_count_every_call_in_redis(
+    redis_cache, roomy_limits, round_trips, settings
+):
+    settings.DRUGSITE_THROTTLE_BLOCK = 1
+    within_one_window()
+
+    assert all(lane_call_allowed() for _ in range(5))
+
+    assert anon_count(redis_cache) == 5
+    assert [trip for trip in round_trips if trip[0] != "EXPIRE"] == [["INCR"] * 2] * 5
+
+
+def test_a_redis_that_stops_while_blocks_are_held_fails_open_once_they_run_out(
+    redis_server, roomy_limits, settings, client
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+        }
+    }
+    within_one_window()
+    assert lane_call_allowed()
+    assert lane_call_allowed()  # a block of 32 reserved, its first taken
+    redis_server.stop()
+    before = degraded(client, "anon")
+
+    assert all(lane_call_allowed() for _ in range(40))  # 31 from the block, then open
+
+    assert degraded(client, "anon") == before + 40 - 31
