@@ -88,14 +88,17 @@ class Blocks:
     than the limit, whichever worker or host served them. Numbers a process
     reserved but had no call for before the window ended make the callers served
     elsewhere meet the limit that many calls early: a block is small next to what
-    is left under the limit (``BLOCK_SHARE``), a single number near it.
+    is left under the limit (``BLOCK_SHARE``), a single number near it. A block
+    serves the limit it was reserved under only (its key is the counter's and
+    the limit's): numbers reserved far from one limit are no use under another.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._blocks: dict[str, list] = {}  # key: [next, last, count seen, ends]
+        # (counter, limit): [next, last, count seen, ends]
+        self._blocks: dict[tuple[str, int], list] = {}
 
-    def take(self, key: str) -> int | None:
+    def take(self, key: tuple[str, int]) -> int | None:
         """The next number reserved for `key`, if any is left."""
         with self._lock:
             block = self._blocks.get(key)
@@ -104,16 +107,16 @@ class Blocks:
             block[0] += 1
             return block[0] - 1
 
-    def size(self, key: str, limit: int) -> int:
+    def size(self, key: tuple[str, int]) -> int:
         """How many numbers to reserve: one while nothing is known of the
         counter's window, else a share of what its last count left."""
         block = self._blocks.get(key)
         if block is None:
             return 1
         most = settings.DRUGSITE_THROTTLE_BLOCK
-        return max(1, min(most, (limit - block[2]) // BLOCK_SHARE))
+        return max(1, min(most, (key[1] - block[2]) // BLOCK_SHARE))
 
-    def keep(self, key: str, count: int, size: int, timeout: float) -> int:
+    def keep(self, key: tuple[str, int], count: int, size: int, timeout: float) -> int:
         """Keep the block ``INCRBY size`` reserved when it gave `count`; the
         first of its numbers, the call's own."""
         now = time.monotonic()
@@ -179,7 +182,7 @@ class GuardedCache:
             return [self.incremented(key, timeout) for key, timeout in counters]
         limits = limits or [None] * len(counters)
         found = [
-            blocks.take(key) if limit else None
+            blocks.take((key, limit)) if limit else None
             for (key, _), limit in zip(counters, limits, strict=True)
         ]
         wanted = [i for i, number in enumerate(found) if number is None]
@@ -188,7 +191,7 @@ class GuardedCache:
         if outage.ongoing():
             raise CacheUnavailable
         sizes = [
-            blocks.size(counters[i][0], limits[i]) if limits[i] else 1 for i in wanted
+            blocks.size((counters[i][0], limits[i])) if limits[i] else 1 for i in wanted
         ]
         keys = [cache.make_key(counters[i][0]) for i in wanted]
         try:
@@ -211,7 +214,10 @@ class GuardedCache:
             raise CacheUnavailable from exc
         for i, size, count in zip(wanted, sizes, counts, strict=True):
             key, timeout = counters[i]
-            found[i] = blocks.keep(key, count, size, timeout) if limits[i] else count
+            if limits[i]:
+                found[i] = blocks.keep((key, limits[i]), count, size, timeout)
+            else:
+                found[i] = count
         return found
 
     def incremented(self, key: str, timeout: float) -> int:

@@ -407,3 +407,17 @@ def test_a_redis_that_stops_while_blocks_are_held_fails_open_once_they_run_out(
     assert all(lane_call_allowed() for _ in range(40))  # 31 from the block, then open
 
     assert degraded(client, "anon") == before + 40 - 31
+
+
+def test_a_block_reserved_under_one_limit_serves_no_other(
+    redis_cache, roomy_limits, monkeypatch
+):
+    within_one_window()
+    lane_call_allowed()
+    lane_call_allowed()  # a block of 32 reserved under 600/min
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
+    redis_cache.flushdb()
+
+    assert [lane_call_allowed() for _ in range(3)] == [True, True, False]
+    assert anon_count(redis_cache) == 3  # each counted in Redis on its own
