@@ -17,6 +17,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_accounts_listener(monkeypatch):
+    """On PostgreSQL a worker keeps tokens while a listener hears of every change
+    (predictions.token_cache), but a test's transaction is rolled back, never
+    committed, so nothing it changes would be heard: only the listener's own
+    tests (predictions/tests/test_token_cache_pg.py) turn it on."""
+    from predictions import token_cache
+
+    monkeypatch.setattr(token_cache, "LISTEN", False)
+
+
 @pytest.fixture(scope="session")
 def trained_store(tmp_path_factory) -> Path:
     """An artifact store holding one model trained on the bundled dataset."""

@@ -48,8 +48,8 @@ class TokenAuthentication(auth.TokenAuthentication):
             digest = hash_token(key)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise invalid_token() from None
-        path = token_cache.generation_path(router.db_for_read(get_token_model()))
-        read_in = token_cache.generation(path) if path else None
+        generation = token_cache.source(router.db_for_read(get_token_model()))
+        read_in = generation.now() if generation is not None else None
         if read_in is not None:
             kept = token_cache.CACHE.get(digest, read_in)
             if kept is not None:

@@ -12,7 +12,7 @@ no signal: change passwords through the model.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from knox.models import get_token_model
@@ -52,11 +52,9 @@ def accounts_changed(sender, using=None, action=None, **kwargs) -> None:
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: its pre_ half
     alias = using or DEFAULT_DB_ALIAS
-    path = token_cache.generation_path(alias)
-    if path is not None:
-        # robust: the change is committed whatever happens to the file (Django
-        # logs the error); then kept tokens end within the cache's seconds.
-        transaction.on_commit(lambda: token_cache.bump(path), using=alias, robust=True)
+    generation = token_cache.source(alias)
+    if generation is not None:
+        generation.announce(alias)
 
 
 User = get_user_model()

@@ -11,13 +11,21 @@ holds which permission (predictions.signals). Every worker of every process
 reads the generation before it uses a kept token, so a revoked key is refused
 by the next request, whichever worker takes it.
 
-The generation is shared through the file system: a file beside the SQLite
+On SQLite the generation is shared through the file system: a file beside the
 database, one byte appended per change, its size (and inode) read by one
-``stat``. So the
-cache works where the database is a SQLite file (one host); on PostgreSQL, or
-an in-memory database, every call reads the token (a shared generation there
-would cost the round trip it saves). ``QuerySet.update`` and raw SQL send no
-signal: a change made that way reaches the workers within the cache's seconds.
+``stat``. On PostgreSQL it is shared by the database: the change's transaction
+sends ``NOTIFY drugsite_accounts``, which PostgreSQL delivers to every listening
+connection once it commits, on every host, and each worker process keeps one
+such connection open (``Listener``), counting what it hears. Delivery is not
+instant: a change reaches a worker when its listener's socket has the
+notification (a worker that finds it there unread reads the token, so only
+PostgreSQL's own delivery, well under a millisecond on one network, is left).
+While its listener is not connected, or has not confirmed the connection in
+the last seconds, a worker keeps nothing and reads every token; a new
+connection is a new generation, so nothing said while it was gone is missed.
+An in-memory SQLite database has no generation: every call reads the token.
+``QuerySet.update`` and raw SQL send no signal: a change made that way reaches
+the workers within the cache's seconds.
 
 A kept token is read again once it has expired (knox then refuses and deletes
 it), and each request gets copies of the token and its owner, not the kept ones.
@@ -26,15 +34,63 @@ it), and each request gets copies of the token and its owner, not the kept ones.
 from __future__ import annotations
 
 import copy
+import logging
 import os
+import select
 import threading
 import time
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
+logger = logging.getLogger("drugsite.ops")
+
 SUFFIX = "-accounts"  # the generation's file, beside the SQLite database's
+CHANNEL = "drugsite_accounts"  # PostgreSQL's notifications of a change
+APPLICATION_NAME = "drugsite accounts listener"
+HEARTBEAT = 2.0  # seconds between a listener's checks of its connection
+#: The tests turn it off: a test's transaction is rolled back, never committed,
+#: so no notification of what it changed would ever arrive.
+LISTEN = True
+
+
+def source(alias: str):
+    """Where `alias`'s accounts generation is read and announced: a file beside
+    a SQLite database, the process's listener on PostgreSQL; None if nothing is
+    kept (an in-memory database, the cache turned off)."""
+    if settings.DRUGSITE_TOKEN_CACHE_SECONDS <= 0:
+        return None
+    if connections[alias].vendor == "postgresql":
+        return listener(alias) if LISTEN else None
+    path = generation_path(alias)
+    return None if path is None else FileGeneration.of(path)
+
+
+class FileGeneration:
+    """The generation in a file beside the SQLite database."""
+
+    _made: dict[str, FileGeneration] = {}
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def of(cls, path: str) -> FileGeneration:
+        found = cls._made.get(path)
+        if found is None:
+            found = cls._made[path] = cls(path)
+        return found
+
+    def now(self) -> tuple | None:
+        return generation(self.path)
+
+    def announce(self, alias: str) -> None:
+        """A new generation once the change commits. robust: the change is
+        committed whatever happens to the file (Django logs the error); then
+        kept tokens end within the cache's seconds."""
+        path = self.path
+        transaction.on_commit(lambda: bump(path), using=alias, robust=True)
 
 
 def generation_path(alias: str) -> str | None:
@@ -108,3 +164,136 @@ class TokenCache:
 
 
 CACHE = TokenCache()
+
+
+class Listener:
+    """One process's connection listening to PostgreSQL's notifications of
+    account changes, on a thread of its own. The generation is the connection's
+    number and a count that moves on whenever the socket has something to read
+    (counted before it is read) and before each heartbeat: what was kept before
+    a notification is never current after it."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._socket = -1  # the live connection's, while it listens
+        self._generation = (0, 0)
+        self._seen = 0.0  # when the connection last answered
+        self._stopped = threading.Event()
+        self._wake = (-1, -1)  # a pipe: a byte written ends the listener's wait
+        self._thread: threading.Thread | None = None
+
+    def now(self) -> tuple | None:
+        """The generation, if the listener is connected, has heard from the
+        database within the last heartbeats, and has nothing waiting unread."""
+        if self._pid != os.getpid():
+            self.start()
+            return None
+        fd = self._socket
+        if fd < 0 or time.monotonic() - self._seen > 3 * HEARTBEAT:
+            return None
+        try:
+            if select.select((fd,), (), (), 0)[0]:
+                return None  # a notification (or the end) not yet counted
+        except (OSError, ValueError):
+            return None
+        return self._generation  # read after the socket: counted if it was read
+
+    def announce(self, alias: str) -> None:
+        """Every listener hears of the change when its transaction commits (at
+        once outside a transaction); nothing if it is rolled back."""
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+
+    def start(self) -> None:
+        """Start listening in this process (again after a fork)."""
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid, self._socket = os.getpid(), -1
+            self._stopped, self._wake = threading.Event(), os.pipe()
+            self._thread = threading.Thread(
+                target=self._run,
+                args=(self._stopped, self._wake[0]),
+                name=f"accounts-{self.alias}",
+                daemon=True,
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and close the connection (the tests do, before their
+        database is dropped); the next ``now`` starts again."""
+        with self._lock:
+            self._stopped.set()
+            self._socket, self._pid = -1, 0
+            thread, wake = self._thread, self._wake
+        if thread is not None:
+            os.write(wake[1], b".")
+            thread.join(10)
+            os.close(wake[1])
+
+    def _run(self, stopped: threading.Event, wake: int) -> None:
+        failures = 0
+        while not stopped.is_set():
+            try:
+                self._listen(stopped, wake)
+                failures = 0
+            except Exception as exc:  # the database gone: keep nothing, try again
+                if failures == 0:
+                    logger.warning(
+                        "accounts listener disconnected (%s): tokens are read on "
+                        "every call until it is back",
+                        exc,
+                    )
+                failures += 1
+            finally:
+                self._socket = -1
+            select.select((wake,), (), (), min(HEARTBEAT * failures, 30))
+        os.close(wake)
+
+    def _listen(self, stopped: threading.Event, wake: int) -> None:
+        import psycopg
+
+        params = connections[self.alias].get_connection_params()
+        for key in ("cursor_factory", "context", "prepare_threshold"):
+            params.pop(key, None)
+        params["application_name"] = APPLICATION_NAME  # pg_stat_activity names it
+        with psycopg.connect(**params, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"LISTEN {CHANNEL}")
+            pgconn, fd = conn.pgconn, conn.pgconn.socket
+            number, events = self._generation[0] + 1, 0
+            self._generation, self._seen = (number, events), time.monotonic()
+            self._socket = fd
+            while not stopped.is_set():
+                readable = select.select((fd, wake), (), (), HEARTBEAT)[0]
+                events += 1  # before reading: what was kept is older than this
+                self._generation = (number, events)
+                if wake in readable:
+                    break
+                if readable:
+                    pgconn.consume_input()  # raises if the connection has ended
+                    while pgconn.notifies() is not None:
+                        pass
+                else:
+                    conn.execute("SELECT 1")  # the connection still answers
+                self._seen = time.monotonic()
+            self._socket = -1
+
+
+_listeners: dict[str, Listener] = {}
+_listeners_lock = threading.Lock()
+
+
+def listener(alias: str) -> Listener:
+    """The process's listener for `alias` (started by its first ``now``)."""
+    found = _listeners.get(alias)
+    if found is None:
+        with _listeners_lock:
+            found = _listeners.setdefault(alias, Listener(alias))
+    return found
+
+
+def stop_listeners() -> None:
+    for found in list(_listeners.values()):
+        found.stop()

@@ -25,7 +25,8 @@ PATIENT = b'{"age": 60, "sex": "F", "bp": "HIGH", "cholesterol": "HIGH", "na_to_
 @pytest.fixture
 def generation_file(tmp_path, monkeypatch):
     path = tmp_path / "db.sqlite3-accounts"
-    monkeypatch.setattr(token_cache, "generation_path", lambda alias: str(path))
+    generation = token_cache.FileGeneration(str(path))
+    monkeypatch.setattr(token_cache, "source", lambda alias: generation)
     token_cache.bump(str(path))
     token_cache.CACHE.clear()
     yield path
@@ -197,8 +198,10 @@ def test_a_generation_file_made_anew_is_a_new_generation(generation_file):
 
 
 def test_there_is_no_generation_without_a_sqlite_file(settings):
-    # The tests' database is in memory (and on the CI's second run PostgreSQL):
-    # nothing to share a generation through, so every call reads its token.
+    # The tests' database is in memory (and on the CI's second run PostgreSQL,
+    # whose listener only its own tests turn on): nothing to share a generation
+    # through, so every call reads its token.
     assert token_cache.generation_path("default") is None
+    assert token_cache.source("default") is None
     settings.DRUGSITE_TOKEN_CACHE_SECONDS = 0
     assert token_cache.generation_path("default") is None
