@@ -34,6 +34,7 @@ it), and each request gets copies of the token and its owner, not the kept ones.
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import os
 import select
@@ -41,7 +42,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 logger = logging.getLogger("drugsite.ops")
@@ -169,9 +170,10 @@ CACHE = TokenCache()
 class Listener:
     """One process's connection listening to PostgreSQL's notifications of
     account changes, on a thread of its own. The generation is the connection's
-    number and a count that moves on whenever the socket has something to read
-    (counted before it is read) and before each heartbeat: what was kept before
-    a notification is never current after it."""
+    number (new for every connection, in the process) and a count that moves on
+    whenever the socket has something to read (before it is read) and around
+    each heartbeat: what was kept before a notification is never current after
+    it."""
 
     def __init__(self, alias: str) -> None:
         self.alias = alias
@@ -180,7 +182,7 @@ class Listener:
         self._socket = -1  # the live connection's, while it listens
         self._generation = (0, 0)
         self._seen = 0.0  # when the connection last answered
-        self._stopped = threading.Event()
+        self._current: threading.Event | None = None  # the running thread's stop
         self._wake = (-1, -1)  # a pipe: a byte written ends the listener's wait
         self._thread: threading.Thread | None = None
 
@@ -198,13 +200,22 @@ class Listener:
                 return None  # a notification (or the end) not yet counted
         except (OSError, ValueError):
             return None
-        return self._generation  # read after the socket: counted if it was read
+        generation = self._generation  # after the socket: counted if it was read
+        return generation if self._socket == fd else None
 
     def announce(self, alias: str) -> None:
-        """Every listener hears of the change when its transaction commits (at
-        once outside a transaction); nothing if it is rolled back."""
-        with connections[alias].cursor() as cursor:
-            cursor.execute(f"NOTIFY {CHANNEL}")
+        """Every listener hears of the change when its transaction commits;
+        nothing if it is rolled back. Inside a transaction a failure fails the
+        change with it; after a change committed on its own (autocommit) it is
+        logged, and kept tokens end within the cache's seconds."""
+        connection = connections[alias]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"NOTIFY {CHANNEL}")
+        except DatabaseError:
+            if connection.in_atomic_block:
+                raise
+            logger.exception("accounts change not announced to the workers")
 
     def start(self) -> None:
         """Start listening in this process (again after a fork)."""
@@ -212,44 +223,51 @@ class Listener:
             if self._pid == os.getpid():
                 return
             self._pid, self._socket = os.getpid(), -1
-            self._stopped, self._wake = threading.Event(), os.pipe()
+            self._current, self._wake = threading.Event(), os.pipe()
             self._thread = threading.Thread(
                 target=self._run,
-                args=(self._stopped, self._wake[0]),
+                args=(self._current, self._wake[0]),
                 name=f"accounts-{self.alias}",
                 daemon=True,
             )
             self._thread.start()
 
     def stop(self) -> None:
-        """Stop listening and close the connection (the tests do, before their
-        database is dropped); the next ``now`` starts again."""
+        """Stop this process's listener and close its connection (the tests do,
+        before their database is dropped); the next ``now`` starts again."""
         with self._lock:
-            self._stopped.set()
-            self._socket, self._pid = -1, 0
+            if self._pid != os.getpid() or self._current is None:
+                return  # none running in this process
+            self._current.set()
             thread, wake = self._thread, self._wake
-        if thread is not None:
-            os.write(wake[1], b".")
-            thread.join(10)
-            os.close(wake[1])
+            self._socket, self._pid, self._current = -1, 0, None
+            self._thread, self._wake = None, (-1, -1)
+        os.write(wake[1], b".")
+        thread.join(10)
+        os.close(wake[1])
+
+    def _publish(self, stopped: threading.Event, **values) -> None:
+        """Set the shared state, if this thread is still the running one."""
+        with self._lock:
+            if self._current is stopped:
+                for name, value in values.items():
+                    setattr(self, name, value)
 
     def _run(self, stopped: threading.Event, wake: int) -> None:
-        failures = 0
+        self.failures = 0
         while not stopped.is_set():
             try:
                 self._listen(stopped, wake)
-                failures = 0
             except Exception as exc:  # the database gone: keep nothing, try again
-                if failures == 0:
+                if self.failures == 0:
                     logger.warning(
                         "accounts listener disconnected (%s): tokens are read on "
                         "every call until it is back",
                         exc,
                     )
-                failures += 1
-            finally:
-                self._socket = -1
-            select.select((wake,), (), (), min(HEARTBEAT * failures, 30))
+                self.failures += 1
+            if select.select((wake,), (), (), min(HEARTBEAT * self.failures, 30))[0]:
+                break  # stopped
         os.close(wake)
 
     def _listen(self, stopped: threading.Event, wake: int) -> None:
@@ -259,28 +277,40 @@ class Listener:
         for key in ("cursor_factory", "context", "prepare_threshold"):
             params.pop(key, None)
         params["application_name"] = APPLICATION_NAME  # pg_stat_activity names it
-        with psycopg.connect(**params, autocommit=True, connect_timeout=5) as conn:
+        params.setdefault("connect_timeout", 5)
+        with psycopg.connect(**params, autocommit=True) as conn:
+            conn.add_notify_handler(lambda notify: None)  # none kept by psycopg
             conn.execute(f"LISTEN {CHANNEL}")
             pgconn, fd = conn.pgconn, conn.pgconn.socket
-            number, events = self._generation[0] + 1, 0
-            self._generation, self._seen = (number, events), time.monotonic()
-            self._socket = fd
-            while not stopped.is_set():
-                readable = select.select((fd, wake), (), (), HEARTBEAT)[0]
-                events += 1  # before reading: what was kept is older than this
-                self._generation = (number, events)
-                if wake in readable:
-                    break
-                if readable:
-                    pgconn.consume_input()  # raises if the connection has ended
-                    while pgconn.notifies() is not None:
-                        pass
-                else:
-                    conn.execute("SELECT 1")  # the connection still answers
-                self._seen = time.monotonic()
-            self._socket = -1
+            number, events = next(CONNECTIONS), 0
+            self.failures = 0
+            self._publish(
+                stopped,
+                _generation=(number, events),
+                _seen=time.monotonic(),
+                _socket=fd,
+            )
+            try:
+                while True:
+                    readable = select.select((fd, wake), (), (), HEARTBEAT)[0]
+                    if wake in readable:
+                        return  # stopped
+                    events += 1  # before reading: what was kept is older
+                    self._publish(stopped, _generation=(number, events))
+                    if readable:
+                        pgconn.consume_input()  # raises if the connection ended
+                        while pgconn.notifies() is not None:
+                            pass
+                    else:
+                        conn.execute("SELECT 1")  # the connection still answers
+                        events += 1  # what it read on the way is counted too
+                        self._publish(stopped, _generation=(number, events))
+                    self._publish(stopped, _seen=time.monotonic())
+            finally:
+                self._publish(stopped, _socket=-1)  # before the socket closes
 
 
+CONNECTIONS = itertools.count(1)  # the listeners' connections, numbered
 _listeners: dict[str, Listener] = {}
 _listeners_lock = threading.Lock()
 
@@ -292,8 +322,3 @@ def listener(alias: str) -> Listener:
         with _listeners_lock:
             found = _listeners.setdefault(alias, Listener(alias))
     return found
-
-
-def stop_listeners() -> None:
-    for found in list(_listeners.values()):
-        found.stop()

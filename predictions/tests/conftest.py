@@ -82,6 +82,28 @@ def token_works() -> Callable[[str], bool]:
 
 
 @pytest.fixture
+def key(user) -> str:
+    """An API token's key of alice's."""
+    return token_create(user=user)[1]
+
+
+@pytest.fixture
+def token_reads(monkeypatch) -> list[str]:
+    """Each read of a token from the database, by key prefix."""
+    from predictions import authentication
+
+    found = []
+    real = authentication.tokens_with_owners
+
+    def counted(prefix, checked=True):
+        found.append(prefix)
+        return real(prefix, checked=checked)
+
+    monkeypatch.setattr(authentication, "tokens_with_owners", counted)
+    return found
+
+
+@pytest.fixture
 def user_client(user) -> Client:
     """A client with alice's session (the `client` fixture stays anonymous)."""
     return signed_in(user)

@@ -35,6 +35,17 @@ def call(app, path: str, query: str = "", body: bytes = b"", **headers) -> tuple
     return seen["status"], seen["headers"], content
 
 
+#: One patient's JSON, as a program POSTs it.
+PATIENT = b'{"age": 60, "sex": "F", "bp": "HIGH", "cholesterol": "HIGH", "na_to_k": 20}'
+
+
+def token_post(app, key: str) -> str:
+    """The status of one patient's POST to the API with a token."""
+    return call(
+        app, "/api/v1/predictions/", body=PATIENT, AUTHORIZATION=f"Token {key}"
+    )[0]
+
+
 def last_rows(count: int = 1) -> list[dict]:
     """The newest rows, oldest first, without the columns every answer has its own."""
     rows = Prediction.objects.order_by("-id").values()[:count]

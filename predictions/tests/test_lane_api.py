@@ -27,11 +27,6 @@ PATIENT = TUTORIAL_DEFAULT.as_fields()
 ANSWER_OWN = {"id", "request_id", "created_at", "model_time_us"}
 
 
-@pytest.fixture
-def key(user) -> str:
-    return token_create(user=user)[1]
-
-
 def post(app, key: str, body: object, **headers) -> tuple:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     return call(app, API, body=raw, AUTHORIZATION=f"Token {key}", **headers)

@@ -14,12 +14,11 @@ from django.contrib.auth.models import Group
 from drugsite import wsgi
 from predictions import authentication, token_cache
 from predictions.roles import PREDICT
-from predictions.tests.lane_calls import call
+from predictions.tests.lane_calls import token_post
 from predictions.tokens import token_create, tokens_revoke
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_connection")]
 API = "/api/v1/predictions/"
-PATIENT = b'{"age": 60, "sex": "F", "bp": "HIGH", "cholesterol": "HIGH", "na_to_k": 20}'
 
 
 @pytest.fixture
@@ -33,40 +32,23 @@ def generation_file(tmp_path, monkeypatch):
     token_cache.CACHE.clear()
 
 
-@pytest.fixture
-def reads(monkeypatch) -> list[str]:
-    """Each read of a token from the database, by key prefix."""
-    found = []
-    real = authentication.tokens_with_owners
-
-    def counted(prefix, checked=True):
-        found.append(prefix)
-        return real(prefix, checked=checked)
-
-    monkeypatch.setattr(authentication, "tokens_with_owners", counted)
-    return found
-
-
-@pytest.fixture
-def key(user) -> str:
-    return token_create(user=user)[1]
-
-
 def post(key: str) -> str:
-    return call(wsgi.application, API, body=PATIENT, AUTHORIZATION=f"Token {key}")[0]
+    return token_post(wsgi.application, key)
 
 
-def test_a_kept_token_is_read_once(active_model, key, generation_file, reads):
+def test_a_kept_token_is_read_once(active_model, key, generation_file, token_reads):
     assert [post(key) for _ in range(5)] == ["201 Created"] * 5
-    assert len(reads) == 1
+    assert len(token_reads) == 1
 
 
-def test_the_views_read_is_kept_too(active_model, key, generation_file, reads, client):
+def test_the_views_read_is_kept_too(
+    active_model, key, generation_file, token_reads, client
+):
     headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
     statuses = [client.get(API, **headers).status_code for _ in range(3)]
 
     assert statuses == [200, 200, 200]
-    assert len(reads) == 1
+    assert len(token_reads) == 1
 
 
 def test_a_revoked_token_is_refused_by_the_next_call(
@@ -129,13 +111,13 @@ def test_a_permission_taken_from_the_role_is_refused_by_the_next_call(
 
 
 def test_a_change_in_another_process_ends_what_is_kept(
-    active_model, key, generation_file, reads
+    active_model, key, generation_file, token_reads
 ):
     post(key)
     token_cache.bump(str(generation_file))  # as another worker's commit does
 
     assert post(key) == "201 Created"
-    assert len(reads) == 2
+    assert len(token_reads) == 2
 
 
 def test_a_kept_token_is_not_used_past_its_expiry(active_model, user, generation_file):
