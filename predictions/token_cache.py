@@ -60,28 +60,18 @@ def source(alias: str):
     """Where `alias`'s accounts generation is read and announced: a file beside
     a SQLite database, the process's listener on PostgreSQL; None if nothing is
     kept (an in-memory database, the cache turned off)."""
-    if settings.DRUGSITE_TOKEN_CACHE_SECONDS <= 0:
-        return None
     if connections[alias].vendor == "postgresql":
-        return listener(alias) if LISTEN else None
+        keeps = LISTEN and settings.DRUGSITE_TOKEN_CACHE_SECONDS > 0
+        return listener(alias) if keeps else None
     path = generation_path(alias)
-    return None if path is None else FileGeneration.of(path)
+    return None if path is None else FileGeneration(path)
 
 
 class FileGeneration:
     """The generation in a file beside the SQLite database."""
 
-    _made: dict[str, FileGeneration] = {}
-
     def __init__(self, path: str) -> None:
         self.path = path
-
-    @classmethod
-    def of(cls, path: str) -> FileGeneration:
-        found = cls._made.get(path)
-        if found is None:
-            found = cls._made[path] = cls(path)
-        return found
 
     def now(self) -> tuple | None:
         return generation(self.path)
@@ -185,6 +175,7 @@ class Listener:
         self._current: threading.Event | None = None  # the running thread's stop
         self._wake = (-1, -1)  # a pipe: a byte written ends the listener's wait
         self._thread: threading.Thread | None = None
+        self.failures = 0  # connections failed in a row (the wait before the next)
 
     def now(self) -> tuple | None:
         """The generation, if the listener is connected, has heard from the
@@ -222,7 +213,7 @@ class Listener:
         with self._lock:
             if self._pid == os.getpid():
                 return
-            self._pid, self._socket = os.getpid(), -1
+            self._pid, self._socket, self.failures = os.getpid(), -1, 0
             self._current, self._wake = threading.Event(), os.pipe()
             self._thread = threading.Thread(
                 target=self._run,
@@ -254,7 +245,6 @@ class Listener:
                     setattr(self, name, value)
 
     def _run(self, stopped: threading.Event, wake: int) -> None:
-        self.failures = 0
         while not stopped.is_set():
             try:
                 self._listen(stopped, wake)
