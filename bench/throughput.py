@@ -4,7 +4,8 @@ All servers run at once (bench/servers.py), each with the same number of worker
 processes; wrk drives them in interleaved rounds (same connections, same
 duration), so that a noisy moment hurts every server alike. The table gives each
 case's median requests/s and latency over the rounds, its ratio to the cached
-tutorial app, and the log rows written against the answers wrk counted.
+tutorial app, the log rows written against the answers wrk counted, the CPU each
+answer cost, and the reason for each missed target (bench/throughput_report.py).
 """
 
 from __future__ import annotations
