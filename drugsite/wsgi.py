@@ -7,6 +7,11 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugsite.settings")
+# Each worker's metric files go to PROMETHEUS_MULTIPROC_DIR, which drugsite.serve
+# makes: made here too, for another server, or for a worker respawned after the
+# folder was removed (predictions.metrics).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 _django = get_wsgi_application()
 

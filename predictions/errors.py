@@ -45,7 +45,7 @@ def exception_handler(exc, context):
 
 def unavailable(exc: ModelUnavailable | LogUnavailable) -> ServiceUnavailable:
     """The 503 that a model or log failure is answered with, counted."""
-    metrics.UNAVAILABLE.labels(type(exc).__name__).inc()
+    metrics.inc(metrics.UNAVAILABLE, type(exc).__name__)
     code = (
         "model_unavailable" if isinstance(exc, ModelUnavailable) else "log_unavailable"
     )

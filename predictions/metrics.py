@@ -1,6 +1,21 @@
-"""Prometheus metrics of the prediction service (beside django-prometheus's own)."""
+"""Prometheus metrics of the prediction service (beside django-prometheus's own).
+
+They are counted with ``inc`` and ``observe``, which never fail a request: with
+several workers each one's values go to files in ``PROMETHEUS_MULTIPROC_DIR``,
+opened at a worker's first count, and a folder removed under a running server
+(a cleaner of temporary files, say) would otherwise make every answer of a
+worker that had not yet counted a 500, after its row was written. The folder is
+made anew and the count tried once more; what cannot be counted is logged. A
+worker that had counted before keeps its files open in the removed folder, out
+of /metrics' sight until it restarts.
+"""
+
+import logging
+import os
 
 from prometheus_client import Counter, Histogram
+
+logger = logging.getLogger("drugsite.ops")
 
 REQUESTS = Histogram(
     "drugsite_http_request_seconds",
@@ -32,3 +47,45 @@ LATENCY = Histogram(
     ["channel"],
     buckets=(5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2, 0.1),
 )
+
+
+def inc(metric: Counter, *labels: str, amount: float = 1) -> None:
+    """Add `amount` to the `labels` child of `metric`, never failing the caller."""
+    for again in (False, True):
+        try:
+            metric.labels(*labels).inc(amount)
+            return
+        except OSError as exc:
+            if again or not folder_remade(exc):
+                return
+
+
+def observe(metric: Histogram, value: float, *labels: str) -> None:
+    """Observe `value` in the `labels` child of `metric`, never failing the caller."""
+    for again in (False, True):
+        try:
+            metric.labels(*labels).observe(value)
+            return
+        except OSError as exc:
+            if again or not folder_remade(exc):
+                return
+
+
+def folder_remade(exc: OSError) -> bool:
+    """Whether the multiprocess folder was missing and is made anew (try once
+    more); the failure is logged either way."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if folder and not os.path.isdir(folder):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            pass
+        else:
+            logger.error(
+                "the metrics folder %s was missing and is made anew: counts kept "
+                "in the removed one are gone from /metrics",
+                folder,
+            )
+            return True
+    logger.error("a metric could not be counted: %s", exc)
+    return False

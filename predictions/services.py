@@ -72,8 +72,8 @@ def observe(
 ) -> None:
     """Count the answers for Prometheus and write one log line for them."""
     for drug, count in Counter(row.drug for row in rows).items():
-        metrics.PREDICTIONS.labels(drug, channel, version).inc(count)
-    metrics.LATENCY.labels(channel).observe(elapsed_ns / 1e9)
+        metrics.inc(metrics.PREDICTIONS, drug, channel, version, amount=count)
+    metrics.observe(metrics.LATENCY, elapsed_ns / 1e9, channel)
     if not logger.isEnabledFor(logging.INFO):
         return
     extra = {
@@ -123,7 +123,7 @@ def prediction_reject(
         row.save(force_insert=True)
     except DatabaseError as exc:
         raise LogUnavailable("The rejected request could not be recorded.") from exc
-    metrics.REJECTED.labels(channel).inc()
+    metrics.inc(metrics.REJECTED, channel)
     logger.info(
         "rejected",
         extra={

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 
+from predictions import metrics
 from predictions.metrics import THROTTLE_DEGRADED
 
 logger = logging.getLogger("drugsite.ops")
@@ -56,7 +57,7 @@ class Outage:
 
     def let_through(self, scope: str) -> None:
         """Count one request let through unthrottled; warn now and then."""
-        THROTTLE_DEGRADED.labels(scope).inc()
+        metrics.inc(THROTTLE_DEGRADED, scope)
         self.unlogged += 1
         now = time.monotonic()
         if now - self.logged_at >= LOG_INTERVAL_SECONDS:
