@@ -51,20 +51,18 @@ LATENCY = Histogram(
 
 def inc(metric: Counter, *labels: str, amount: float = 1) -> None:
     """Add `amount` to the `labels` child of `metric`, never failing the caller."""
-    for again in (False, True):
-        try:
-            metric.labels(*labels).inc(amount)
-            return
-        except OSError as exc:
-            if again or not folder_remade(exc):
-                return
+    counted(metric, labels, "inc", amount)
 
 
 def observe(metric: Histogram, value: float, *labels: str) -> None:
     """Observe `value` in the `labels` child of `metric`, never failing the caller."""
+    counted(metric, labels, "observe", value)
+
+
+def counted(metric, labels: tuple, method: str, value: float) -> None:
     for again in (False, True):
         try:
-            metric.labels(*labels).observe(value)
+            getattr(metric.labels(*labels), method)(value)
             return
         except OSError as exc:
             if again or not folder_remade(exc):
