@@ -60,6 +60,8 @@ def observe(metric: Histogram, value: float, *labels: str) -> None:
 
 
 def counted(metric, labels: tuple, method: str, value: float) -> None:
+    """Call `method` of the `labels` child with `value`; on an OSError, once
+    more if the folder was made anew (folder_remade)."""
     for again in (False, True):
         try:
             getattr(metric.labels(*labels), method)(value)

@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 
 from predictions import metrics
 from predictions.errors import RETRY_AFTER_SECONDS
-from predictions.metrics import REQUESTS, UNAVAILABLE
 from predictions.paths import wants_json
 
 HEADER = "X-Request-Id"
@@ -64,7 +63,7 @@ def request_logged(
     The line is also the access log: it names the client's address and the HTTP
     version from `meta` (the request's META, or the WSGI environ), so the server
     need not write a second line per request (drugsite.serve, ``ACCESS_LOG``)."""
-    metrics.observe(REQUESTS, elapsed, method, status)
+    metrics.observe(metrics.REQUESTS, elapsed, method, status)
     if logger.isEnabledFor(logging.INFO):
         signed_in = user is not None and user.is_authenticated
         logger.info(
@@ -124,7 +123,7 @@ def database_down(exception: Exception, request_id: str | None) -> None:
     logging.getLogger("drugsite.ops").error(
         "database unavailable: %s", exception, extra={"request_id": request_id}
     )
-    metrics.inc(UNAVAILABLE, "DatabaseUnavailable")
+    metrics.inc(metrics.UNAVAILABLE, "DatabaseUnavailable")
 
 
 class ExceptionMiddleware:

@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 
 from predictions import metrics
-from predictions.metrics import THROTTLE_DEGRADED
 
 logger = logging.getLogger("drugsite.ops")
 
@@ -57,7 +56,7 @@ class Outage:
 
     def let_through(self, scope: str) -> None:
         """Count one request let through unthrottled; warn now and then."""
-        metrics.inc(THROTTLE_DEGRADED, scope)
+        metrics.inc(metrics.THROTTLE_DEGRADED, scope)
         self.unlogged += 1
         now = time.monotonic()
         if now - self.logged_at >= LOG_INTERVAL_SECONDS:
